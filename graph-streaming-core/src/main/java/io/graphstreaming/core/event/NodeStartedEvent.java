@@ -1,0 +1,30 @@
+package io.graphstreaming.core.event;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A node's function was invoked.
+ *
+ * @param executionId the execution this event belongs to
+ * @param graphId the id of the graph (executor) that runs
+ * @param sequence the position of this event in its execution, starting at 1
+ * @param timestamp when the event happened
+ * @param nodeId the node
+ */
+public record NodeStartedEvent(String executionId, String graphId, long sequence, Instant timestamp,
+		String nodeId) implements GraphExecutionEvent {
+
+	public NodeStartedEvent {
+		Objects.requireNonNull(executionId, "executionId");
+		Objects.requireNonNull(graphId, "graphId");
+		Objects.requireNonNull(timestamp, "timestamp");
+		Objects.requireNonNull(nodeId, "nodeId");
+	}
+
+	@Override
+	public GraphExecutionEventType eventType() {
+		return GraphExecutionEventType.NODE_STARTED;
+	}
+
+}

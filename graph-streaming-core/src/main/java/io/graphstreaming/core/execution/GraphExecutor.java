@@ -1,0 +1,261 @@
+package io.graphstreaming.core.execution;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.graph.EdgeCondition;
+import io.graphstreaming.core.graph.Graph;
+import io.graphstreaming.core.graph.GraphDescription;
+import io.graphstreaming.core.graph.GraphEdge;
+import io.graphstreaming.core.graph.GraphNode;
+import io.graphstreaming.core.graph.GraphState;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+
+/**
+ * Defines a graph and runs it to a final result: the guide's {@code GraphExecutor}. Add
+ * nodes, connect them (optionally with conditions), set the start node, then call
+ * {@link #executeAsync(Map)}; or turn it into a {@link StreamingGraphExecutor} with
+ * {@link #asStreamingExecutor()} to watch every step.
+ *
+ * <p>Define the graph before running it. The definition is validated on first use and
+ * after each change; an invalid graph fails fast with a {@code GraphValidationException}
+ * naming the problem.
+ */
+public class GraphExecutor {
+
+	private final Graph graph;
+
+	private volatile Scheduler nodeScheduler = Schedulers.boundedElastic();
+
+	private volatile int maxSteps = 1000;
+
+	/**
+	 * Creates an executor with an empty graph.
+	 * @param name the graph id: letters, digits, '-', '_' or '.'
+	 * @param description what the graph does
+	 * @throws IllegalArgumentException if the name is not a valid id
+	 */
+	public GraphExecutor(String name, String description) {
+		this(new Graph(name, description));
+	}
+
+	GraphExecutor(Graph graph) {
+		this.graph = Objects.requireNonNull(graph, "graph");
+	}
+
+	/**
+	 * The graph id (the executor's name).
+	 * @return the id
+	 */
+	public String name() {
+		return this.graph.id();
+	}
+
+	/**
+	 * The description.
+	 * @return the description
+	 */
+	public String description() {
+		return this.graph.description();
+	}
+
+	/**
+	 * The graph definition.
+	 * @return the graph
+	 */
+	public Graph graph() {
+		return this.graph;
+	}
+
+	/**
+	 * Adds a node.
+	 * @param node the node
+	 * @return this executor
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for a duplicate id
+	 */
+	public GraphExecutor addNode(GraphNode node) {
+		this.graph.addNode(node);
+		return this;
+	}
+
+	/**
+	 * Adds an unconditional edge.
+	 * @param from the source node
+	 * @param to the target node
+	 * @return this executor
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for an unknown node or
+	 * a duplicate edge
+	 */
+	public GraphExecutor connect(String from, String to) {
+		this.graph.connect(new GraphEdge(from, to, null));
+		return this;
+	}
+
+	/**
+	 * Adds a conditional edge, taken when the condition holds after {@code from} ran.
+	 * @param from the source node
+	 * @param to the target node
+	 * @param condition the condition
+	 * @return this executor
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for an unknown node or
+	 * a duplicate edge
+	 */
+	public GraphExecutor connect(String from, String to, EdgeCondition condition) {
+		this.graph.connect(new GraphEdge(from, to, Objects.requireNonNull(condition, "condition")));
+		return this;
+	}
+
+	/**
+	 * Adds a conditional edge with a label.
+	 * @param from the source node
+	 * @param to the target node
+	 * @param label the condition's label
+	 * @param condition the test
+	 * @return this executor
+	 */
+	public GraphExecutor connect(String from, String to, String label, Predicate<GraphState> condition) {
+		return connect(from, to, EdgeCondition.of(label, condition));
+	}
+
+	/**
+	 * Sets the start node.
+	 * @param nodeId an existing node
+	 * @return this executor
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for an unknown node
+	 */
+	public GraphExecutor setStartNode(String nodeId) {
+		this.graph.setStartNode(nodeId);
+		return this;
+	}
+
+	/**
+	 * Sets where blocking node functions run (default: bounded elastic).
+	 * @param scheduler the scheduler
+	 * @return this executor
+	 */
+	public GraphExecutor nodeScheduler(Scheduler scheduler) {
+		this.nodeScheduler = Objects.requireNonNull(scheduler, "scheduler");
+		return this;
+	}
+
+	/**
+	 * Where blocking node functions run.
+	 * @return the scheduler
+	 */
+	public Scheduler nodeScheduler() {
+		return this.nodeScheduler;
+	}
+
+	/**
+	 * Sets the most node executions one run may perform (default 1000), so that a cycle
+	 * whose exit condition never holds ends with {@code ExecutionFailed}.
+	 * @param steps strictly positive
+	 * @return this executor
+	 * @throws IllegalArgumentException if not strictly positive
+	 */
+	public GraphExecutor maxSteps(int steps) {
+		if (steps <= 0) {
+			throw new IllegalArgumentException("maxSteps must be strictly positive but was " + steps);
+		}
+		this.maxSteps = steps;
+		return this;
+	}
+
+	/**
+	 * The most node executions one run may perform.
+	 * @return the limit
+	 */
+	public int maxSteps() {
+		return this.maxSteps;
+	}
+
+	/**
+	 * Validates the graph.
+	 * @throws io.graphstreaming.core.graph.GraphValidationException naming the problem
+	 */
+	public void validate() {
+		this.graph.validate();
+	}
+
+	/**
+	 * Describes the graph.
+	 * @return the description
+	 */
+	public GraphDescription describe() {
+		return this.graph.describe();
+	}
+
+	/**
+	 * Runs the graph to its end. Subscribing starts the run; cancelling cancels it.
+	 * @param input the initial state
+	 * @return the result: completed with the final state, failed or cancelled
+	 * @throws io.graphstreaming.core.graph.GraphValidationException if the graph is invalid
+	 */
+	public Mono<ExecutionResult> executeAsync(Map<String, ? extends @Nullable Object> input) {
+		validate();
+		Map<String, @Nullable Object> copy = copyInput(input);
+		return Mono.defer(() -> {
+			GraphExecution execution = createExecution(copy, resultOnlyOptions());
+			return execution.start().result().doOnCancel(() -> execution.cancel("the caller cancelled"));
+		});
+	}
+
+	/**
+	 * Creates an execution that starts when its first consumer subscribes, or on
+	 * {@link GraphExecution#start()}.
+	 * @param input the initial state
+	 * @param options the options
+	 * @return the idle execution
+	 * @throws io.graphstreaming.core.graph.GraphValidationException if the graph is invalid
+	 */
+	public GraphExecution createExecution(Map<String, ? extends @Nullable Object> input,
+			StreamingExecutionOptions options) {
+		validate();
+		Objects.requireNonNull(options, "options");
+		return new GraphExecution(UUID.randomUUID().toString(), this.graph, copyInput(input), options, this);
+	}
+
+	/**
+	 * A streaming executor over the same graph.
+	 * @return a streaming executor sharing this definition and settings
+	 */
+	public StreamingGraphExecutor asStreamingExecutor() {
+		StreamingGraphExecutor streaming = new StreamingGraphExecutor(this.graph);
+		streaming.nodeScheduler(this.nodeScheduler);
+		streaming.maxSteps(this.maxSteps);
+		return streaming;
+	}
+
+	private static StreamingExecutionOptions resultOnlyOptions() {
+		return ResultOnly.OPTIONS;
+	}
+
+	static Map<String, @Nullable Object> copyInput(Map<String, ? extends @Nullable Object> input) {
+		Objects.requireNonNull(input, "input");
+		Map<String, @Nullable Object> copy = new LinkedHashMap<>(input);
+		copy.keySet().forEach((key) -> Objects.requireNonNull(key, "input keys must not be null"));
+		return copy;
+	}
+
+	/**
+	 * Options for a run whose events nobody reads: only the terminal event is journaled.
+	 */
+	private static final class ResultOnly {
+
+		static final StreamingExecutionOptions OPTIONS = StreamingExecutionOptions.builder()
+			.withEventTypes(GraphExecutionEventType.EXECUTION_COMPLETED)
+			.withJournalMaxEvents(1)
+			.build();
+
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.graphstreaming.core.execution;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
+import io.graphstreaming.core.graph.Graph;
+import io.graphstreaming.core.journal.ConsumerSpec;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.core.stream.GraphExecutionEventStream;
+
+/**
+ * A {@link GraphExecutor} whose runs can be watched as they happen: the guide's
+ * {@code StreamingGraphExecutor}. {@link #executeStream(Map)} returns a cold stream:
+ * subscribing runs the graph once and delivers every event in sequence order, with
+ * backpressure; cancelling the subscription cancels the run, which ends with
+ * {@code ExecutionCancelled}.
+ */
+public class StreamingGraphExecutor extends GraphExecutor {
+
+	private volatile StreamingExecutionOptions defaultOptions = StreamingExecutionOptions.defaults();
+
+	/**
+	 * Creates a streaming executor with an empty graph.
+	 * @param name the graph id
+	 * @param description what the graph does
+	 * @throws IllegalArgumentException if the name is not a valid id
+	 */
+	public StreamingGraphExecutor(String name, String description) {
+		super(name, description);
+	}
+
+	StreamingGraphExecutor(Graph graph) {
+		super(graph);
+	}
+
+	/**
+	 * Sets the options {@link #executeStream(Map)} uses.
+	 * @param options the options
+	 * @return this executor
+	 */
+	public StreamingGraphExecutor defaultOptions(StreamingExecutionOptions options) {
+		this.defaultOptions = Objects.requireNonNull(options, "options");
+		return this;
+	}
+
+	/**
+	 * The options {@link #executeStream(Map)} uses.
+	 * @return the options
+	 */
+	public StreamingExecutionOptions defaultOptions() {
+		return this.defaultOptions;
+	}
+
+	/**
+	 * Streams a run with the default options.
+	 * @param arguments the initial state
+	 * @return a cold stream; each subscription is one run
+	 * @throws io.graphstreaming.core.graph.GraphValidationException if the graph is invalid
+	 */
+	public GraphExecutionEventStream executeStream(Map<String, ? extends @Nullable Object> arguments) {
+		return executeStream(arguments, this.defaultOptions);
+	}
+
+	/**
+	 * Streams a run.
+	 * @param arguments the initial state
+	 * @param options buffers, overflow policy, batching, filters, handlers and metrics
+	 * @return a cold stream; each subscription is one run
+	 * @throws io.graphstreaming.core.graph.GraphValidationException if the graph is invalid
+	 */
+	public GraphExecutionEventStream executeStream(Map<String, ? extends @Nullable Object> arguments,
+			StreamingExecutionOptions options) {
+		validate();
+		Objects.requireNonNull(options, "options");
+		Map<String, @Nullable Object> input = copyInput(arguments);
+		return GraphExecutionEventStream.create(name(), options, (filter, listener) -> Flux.defer(() -> {
+			GraphExecution execution = createExecution(input, options).cancelWhenUnobserved(true);
+			return execution.entries(ConsumerSpec.of(options, 0, filter).withListener(listener));
+		}));
+	}
+
+}

@@ -1,0 +1,219 @@
+package io.graphstreaming.core.graph;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The definition of a graph: nodes, edges and a start node, checked as it is built. Build
+ * it fully before running it; it is not meant to change while executions run.
+ */
+public final class Graph {
+
+	private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+
+	private final String id;
+
+	private final String description;
+
+	private final Map<String, GraphNode> nodes = new LinkedHashMap<>();
+
+	private final Map<String, List<GraphEdge>> outgoing = new LinkedHashMap<>();
+
+	private final List<GraphEdge> edges = new ArrayList<>();
+
+	private @Nullable String startNode;
+
+	private volatile boolean validated;
+
+	/**
+	 * Creates an empty graph.
+	 * @param id the graph id: 1 to 128 letters, digits, '-', '_' or '.'
+	 * @param description what the graph does
+	 * @throws IllegalArgumentException if the id is invalid
+	 */
+	public Graph(String id, String description) {
+		Objects.requireNonNull(id, "id");
+		if (!ID.matcher(id).matches()) {
+			throw new IllegalArgumentException("Invalid graph id '" + id
+					+ "': use 1 to 128 letters, digits, '-', '_' or '.', starting with a letter or digit");
+		}
+		this.id = id;
+		this.description = Objects.requireNonNull(description, "description");
+	}
+
+	/**
+	 * The graph id.
+	 * @return the id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * The description.
+	 * @return the description
+	 */
+	public String description() {
+		return this.description;
+	}
+
+	/**
+	 * Adds a node.
+	 * @param node the node
+	 * @throws GraphValidationException if a node with that id exists
+	 */
+	public synchronized void addNode(GraphNode node) {
+		Objects.requireNonNull(node, "node");
+		if (this.nodes.containsKey(node.id())) {
+			throw new GraphValidationException(
+					"Graph '" + this.id + "' already has a node with id '" + node.id() + "'");
+		}
+		this.nodes.put(node.id(), node);
+		this.outgoing.put(node.id(), new ArrayList<>());
+		this.validated = false;
+	}
+
+	/**
+	 * Adds an edge.
+	 * @param edge the edge; both ends must be existing nodes
+	 * @throws GraphValidationException for an unknown node or a duplicate edge
+	 */
+	public synchronized void connect(GraphEdge edge) {
+		Objects.requireNonNull(edge, "edge");
+		requireNode(edge.from(), "connect");
+		requireNode(edge.to(), "connect");
+		for (GraphEdge existing : this.outgoing.get(edge.from())) {
+			if (existing.to().equals(edge.to())) {
+				throw new GraphValidationException("Graph '" + this.id + "' already has an edge from '" + edge.from()
+						+ "' to '" + edge.to() + "'");
+			}
+		}
+		this.outgoing.get(edge.from()).add(edge);
+		this.edges.add(edge);
+		this.validated = false;
+	}
+
+	/**
+	 * Sets the start node.
+	 * @param nodeId an existing node
+	 * @throws GraphValidationException if the node does not exist
+	 */
+	public synchronized void setStartNode(String nodeId) {
+		requireNode(nodeId, "setStartNode");
+		this.startNode = nodeId;
+		this.validated = false;
+	}
+
+	/**
+	 * The start node.
+	 * @return the start node id, or {@code null} before one is set
+	 */
+	public @Nullable String startNode() {
+		return this.startNode;
+	}
+
+	/**
+	 * A node by id.
+	 * @param nodeId the id
+	 * @return the node, or {@code null}
+	 */
+	public @Nullable GraphNode node(String nodeId) {
+		return this.nodes.get(nodeId);
+	}
+
+	/**
+	 * The nodes, in insertion order.
+	 * @return an unmodifiable view
+	 */
+	public Map<String, GraphNode> nodes() {
+		return Collections.unmodifiableMap(this.nodes);
+	}
+
+	/**
+	 * The edges leaving a node, in insertion order.
+	 * @param nodeId the node
+	 * @return the edges, empty for a final node
+	 */
+	public List<GraphEdge> outgoing(String nodeId) {
+		List<GraphEdge> list = this.outgoing.get(nodeId);
+		return (list != null) ? list : List.of();
+	}
+
+	/**
+	 * Checks the whole graph: a start node is set, every node is reachable from it, and no
+	 * node has more than one unconditional successor (parallel branches are not part of
+	 * this version).
+	 * @throws GraphValidationException naming the graph and the offending node
+	 */
+	public synchronized void validate() {
+		if (this.validated) {
+			return;
+		}
+		if (this.nodes.isEmpty()) {
+			throw new GraphValidationException("Graph '" + this.id + "' has no nodes");
+		}
+		String start = this.startNode;
+		if (start == null) {
+			throw new GraphValidationException("Graph '" + this.id + "' has no start node; call setStartNode");
+		}
+		for (Map.Entry<String, List<GraphEdge>> entry : this.outgoing.entrySet()) {
+			long unconditional = entry.getValue().stream().filter((edge) -> !edge.isConditional()).count();
+			if (unconditional > 1) {
+				throw new GraphValidationException("Node '" + entry.getKey() + "' of graph '" + this.id + "' has "
+						+ unconditional + " unconditional successors; parallel branches are not supported by this "
+						+ "version: give all but one a condition");
+			}
+		}
+		Set<String> reached = new HashSet<>();
+		Deque<String> pending = new ArrayDeque<>();
+		pending.add(start);
+		while (!pending.isEmpty()) {
+			String current = pending.poll();
+			if (reached.add(current)) {
+				this.outgoing.get(current).forEach((edge) -> pending.add(edge.to()));
+			}
+		}
+		List<String> unreachable = this.nodes.keySet().stream().filter((id) -> !reached.contains(id)).toList();
+		if (!unreachable.isEmpty()) {
+			throw new GraphValidationException("Graph '" + this.id + "' has nodes unreachable from start node '"
+					+ start + "': " + String.join(", ", unreachable));
+		}
+		this.validated = true;
+	}
+
+	/**
+	 * Describes the graph for transports.
+	 * @return the description
+	 */
+	public synchronized GraphDescription describe() {
+		List<GraphDescription.Node> nodeList = this.nodes.values()
+			.stream()
+			.map((node) -> new GraphDescription.Node(node.id(), node.description()))
+			.toList();
+		List<GraphDescription.Edge> edgeList = this.edges.stream()
+			.map((edge) -> new GraphDescription.Edge(edge.from(), edge.to(),
+					(edge.condition() != null) ? edge.condition().label() : null))
+			.toList();
+		return new GraphDescription(this.id, this.description, this.startNode, nodeList, edgeList);
+	}
+
+	private void requireNode(String nodeId, String operation) {
+		Objects.requireNonNull(nodeId, "nodeId");
+		if (!this.nodes.containsKey(nodeId)) {
+			throw new GraphValidationException(operation + ": graph '" + this.id + "' has no node '" + nodeId
+					+ "'; known nodes: " + String.join(", ", this.nodes.keySet()));
+		}
+	}
+
+}

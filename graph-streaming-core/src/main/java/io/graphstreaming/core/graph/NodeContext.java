@@ -1,0 +1,57 @@
+package io.graphstreaming.core.graph;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * What a running node knows about its execution, and how it streams partial output.
+ */
+public interface NodeContext {
+
+	/**
+	 * The execution the node runs in.
+	 * @return the execution id
+	 */
+	String executionId();
+
+	/**
+	 * The graph that runs.
+	 * @return the graph id
+	 */
+	String graphId();
+
+	/**
+	 * The node.
+	 * @return the node id
+	 */
+	String nodeId();
+
+	/**
+	 * Whether the execution has been cancelled; long-running blocking nodes should check
+	 * it and stop.
+	 * @return {@code true} once cancelled
+	 */
+	boolean isCancelled();
+
+	/**
+	 * Completes when the execution is cancelled; reactive nodes can {@code takeUntilOther}
+	 * it.
+	 * @return a mono completing on cancellation
+	 */
+	Mono<Void> cancellation();
+
+	/**
+	 * Emits a piece of partial output at once, as a {@code NodeOutputChunk} event (for
+	 * example an LLM token). Callable from any thread while the node runs.
+	 * @param chunk the partial output; serialized as JSON by transports
+	 */
+	void emitChunk(Object chunk);
+
+	/**
+	 * Emits a chunk, then waits (without a thread) while a lossless consumer is too far
+	 * behind: a node that streams many chunks uses this to honour backpressure.
+	 * @param chunk the partial output
+	 * @return a mono completing when the node may go on
+	 */
+	Mono<Void> emitChunkAndAwaitCapacity(Object chunk);
+
+}

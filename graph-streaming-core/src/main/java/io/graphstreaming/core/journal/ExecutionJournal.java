@@ -1,0 +1,430 @@
+package io.graphstreaming.core.journal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
+
+import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.options.OverflowPolicy;
+
+/**
+ * The ordered record of one execution's events, and the only buffer between the
+ * execution and its consumers.
+ *
+ * <p>The execution appends each event once, in sequence order. Every consumer is a
+ * {@linkplain JournalCursor cursor} over the journal: "the events after sequence k that
+ * match my filter", driven by the consumer's Reactor demand. Joining a running execution
+ * is a cursor at 0 and resuming is a cursor at the last sequence received, so replay and
+ * live delivery are one mechanism with no gap and no duplicate. Memory is the journal's,
+ * once, however many consumers there are.
+ *
+ * <p>Backpressure is the distance between the newest event and the slowest attached
+ * consumer. Under the {@code block} policy, {@link #awaitCapacity()} suspends the
+ * execution (no thread is held) while some consumer is {@code maxBufferSize} behind;
+ * drop and fail policies act on the one consumer instead. Retention keeps at most
+ * {@code maxEvents} events, but never trims what an attached lossless consumer has yet to
+ * read.
+ *
+ * <p>Threading: {@link #append} must be called by one thread at a time (the execution's
+ * sequencer serializes it); everything else is safe from any thread. Readers never lock:
+ * an entry is written before the volatile head that publishes it.
+ */
+public final class ExecutionJournal {
+
+	private static final int CHUNK_SHIFT = 8;
+
+	private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+
+	private static final int CHUNK_MASK = CHUNK_SIZE - 1;
+
+	private static final JournalCursor[] NO_CURSORS = new JournalCursor[0];
+
+	private final String executionId;
+
+	private final int maxEvents;
+
+	private final PauseListener pauseListener;
+
+	private volatile JournalEntry[] @Nullable [] chunks = new JournalEntry[16][];
+
+	private volatile long head;
+
+	private volatile long firstRetained = 1;
+
+	private volatile boolean terminated;
+
+	private volatile JournalCursor[] cursors = NO_CURSORS;
+
+	private final AtomicReference<@Nullable MonoSink<Void>> capacityWaiter = new AtomicReference<>();
+
+	private volatile long pauseStartedNanos;
+
+	private final Queue<MonoSink<Void>> appendWaiters = new ConcurrentLinkedQueue<>();
+
+	private volatile @Nullable LongConsumer detachListener;
+
+	/**
+	 * Creates an empty journal.
+	 * @param executionId the execution it records
+	 * @param maxEvents the most events kept for replay, strictly positive
+	 * @param pauseListener told how long the execution waited each time backpressure
+	 * paused it
+	 */
+	public ExecutionJournal(String executionId, int maxEvents, PauseListener pauseListener) {
+		this.executionId = Objects.requireNonNull(executionId, "executionId");
+		if (maxEvents <= 0) {
+			throw new IllegalArgumentException("maxEvents must be strictly positive but was " + maxEvents);
+		}
+		this.maxEvents = maxEvents;
+		this.pauseListener = Objects.requireNonNull(pauseListener, "pauseListener");
+	}
+
+	/**
+	 * The execution this journal records.
+	 * @return the execution id
+	 */
+	public String executionId() {
+		return this.executionId;
+	}
+
+	/**
+	 * The sequence of the newest event.
+	 * @return the last appended sequence, 0 when empty
+	 */
+	public long head() {
+		return this.head;
+	}
+
+	/**
+	 * The oldest sequence still kept.
+	 * @return the first retained sequence ({@code head + 1} when everything was trimmed)
+	 */
+	public long firstRetained() {
+		return this.firstRetained;
+	}
+
+	/**
+	 * Whether the terminal event has been appended; nothing follows it.
+	 * @return {@code true} once the execution has ended
+	 */
+	public boolean isTerminated() {
+		return this.terminated;
+	}
+
+	/**
+	 * The consumers currently attached.
+	 * @return the number of cursors
+	 */
+	public int consumerCount() {
+		return this.cursors.length;
+	}
+
+	/**
+	 * Registers a callback run each time a consumer detaches, with the number still
+	 * attached; an execution uses it to stop when its last consumer leaves.
+	 * @param listener the callback
+	 */
+	public void onDetach(LongConsumer listener) {
+		this.detachListener = listener;
+	}
+
+	/**
+	 * Appends the next event. Called by one thread at a time.
+	 * @param event the event, whose sequence must be {@link #head()} + 1
+	 * @return the journal's entry for it
+	 * @throws IllegalStateException if the sequence is out of order or the journal has
+	 * already recorded a terminal event
+	 */
+	public JournalEntry append(GraphExecutionEvent event) {
+		long sequence = event.sequence();
+		if (this.terminated) {
+			throw new IllegalStateException("Journal of execution " + this.executionId + " already ended");
+		}
+		if (sequence != this.head + 1) {
+			throw new IllegalStateException(
+					"Expected sequence " + (this.head + 1) + " but got " + sequence + " in " + this.executionId);
+		}
+		JournalEntry entry = new JournalEntry(event);
+		store(sequence, entry);
+		if (event.isTerminal()) {
+			this.terminated = true;
+		}
+		this.head = sequence;
+		trim(sequence);
+		for (JournalCursor cursor : this.cursors) {
+			cursor.onAppended(entry);
+		}
+		if (!this.appendWaiters.isEmpty()) {
+			MonoSink<Void> waiter;
+			while ((waiter = this.appendWaiters.poll()) != null) {
+				waiter.success();
+			}
+		}
+		return entry;
+	}
+
+	private void store(long sequence, JournalEntry entry) {
+		int chunkIndex = (int) ((sequence - 1) >>> CHUNK_SHIFT);
+		JournalEntry[][] current = this.chunks;
+		if (chunkIndex >= current.length) {
+			current = Arrays.copyOf(current, Math.max(current.length * 2, chunkIndex + 1));
+			this.chunks = current;
+		}
+		JournalEntry[] chunk = current[chunkIndex];
+		if (chunk == null) {
+			chunk = new JournalEntry[CHUNK_SIZE];
+			current[chunkIndex] = chunk;
+		}
+		chunk[(int) ((sequence - 1) & CHUNK_MASK)] = entry;
+	}
+
+	private void trim(long newHead) {
+		long keepFrom = newHead - this.maxEvents + 1;
+		long first = this.firstRetained;
+		if (keepFrom <= first) {
+			return;
+		}
+		for (JournalCursor cursor : this.cursors) {
+			if (cursor.protectsUnread()) {
+				keepFrom = Math.min(keepFrom, cursor.position() + 1);
+			}
+		}
+		if (keepFrom <= first) {
+			return;
+		}
+		this.firstRetained = keepFrom;
+		JournalEntry[][] current = this.chunks;
+		long firstChunk = (first - 1) >>> CHUNK_SHIFT;
+		long lastFreeChunk = ((keepFrom - 1) >>> CHUNK_SHIFT) - 1;
+		for (long index = firstChunk; index <= lastFreeChunk; index++) {
+			current[(int) index] = null;
+		}
+	}
+
+	/**
+	 * The entry of a sequence, if still kept.
+	 * @param sequence the sequence
+	 * @return the entry, or {@code null} if not yet appended or already trimmed
+	 */
+	public @Nullable JournalEntry entry(long sequence) {
+		if (sequence < this.firstRetained || sequence > this.head || sequence <= 0) {
+			return null;
+		}
+		JournalEntry[] chunk = this.chunks[(int) ((sequence - 1) >>> CHUNK_SHIFT)];
+		return (chunk != null) ? chunk[(int) ((sequence - 1) & CHUNK_MASK)] : null;
+	}
+
+	/**
+	 * Reads up to {@code limit} events after a sequence that match a filter, without
+	 * attaching: what a poll returns.
+	 * @param afterSequence read events with a greater sequence
+	 * @param limit the most events returned, strictly positive
+	 * @param filter the events wanted
+	 * @return the page
+	 * @throws EventsExpiredException if events after {@code afterSequence} were trimmed
+	 * @throws IllegalArgumentException if {@code afterSequence} is negative or beyond the
+	 * newest event
+	 */
+	public JournalPage read(long afterSequence, int limit, EventFilter filter) {
+		if (limit <= 0) {
+			throw new IllegalArgumentException("limit must be strictly positive but was " + limit);
+		}
+		checkStart(afterSequence);
+		List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 256));
+		long position = afterSequence;
+		long newest = this.head;
+		boolean terminalReached = false;
+		while (position < newest && entries.size() < limit) {
+			JournalEntry entry = entry(position + 1);
+			if (entry == null) {
+				throw new EventsExpiredException(this.executionId, position, this.firstRetained);
+			}
+			position++;
+			if (filter.test(entry.event())) {
+				entries.add(entry);
+			}
+			if (entry.event().isTerminal()) {
+				terminalReached = true;
+			}
+		}
+		return new JournalPage(entries, position, terminalReached);
+	}
+
+	/**
+	 * Completes when an event newer than {@code sequence} exists (at once if it already
+	 * does). Long polls wait on it.
+	 * @param sequence the sequence already seen
+	 * @return a mono that completes, never errors
+	 */
+	public Mono<Void> awaitNewerThan(long sequence) {
+		return Mono.create((sink) -> {
+			if (this.head > sequence) {
+				sink.success();
+				return;
+			}
+			this.appendWaiters.add(sink);
+			sink.onDispose(() -> this.appendWaiters.remove(sink));
+			if (this.head > sequence) {
+				sink.success();
+			}
+		});
+	}
+
+	/**
+	 * The consumer stream of this journal for one consumer: each subscription attaches a
+	 * new cursor, so the returned flux is cold and may be subscribed to again (for
+	 * example after a reconnect, with a new start sequence).
+	 * @param spec what the consumer wants
+	 * @return the entries in sequence order, completing after the terminal event
+	 */
+	public Flux<JournalEntry> consume(ConsumerSpec spec) {
+		Objects.requireNonNull(spec, "spec");
+		return new Flux<>() {
+			@Override
+			public void subscribe(CoreSubscriber<? super JournalEntry> actual) {
+				attach(spec, actual);
+			}
+		};
+	}
+
+	private void attach(ConsumerSpec spec, CoreSubscriber<? super JournalEntry> actual) {
+		try {
+			checkStart(spec.afterSequence());
+		}
+		catch (RuntimeException ex) {
+			Operators.error(actual, ex);
+			return;
+		}
+		JournalCursor cursor = new JournalCursor(this, spec, actual);
+		synchronized (this) {
+			JournalCursor[] current = this.cursors;
+			JournalCursor[] next = Arrays.copyOf(current, current.length + 1);
+			next[current.length] = cursor;
+			this.cursors = next;
+		}
+		cursor.start();
+	}
+
+	private void checkStart(long afterSequence) {
+		if (afterSequence < 0) {
+			throw new IllegalArgumentException("A sequence must be >= 0 but was " + afterSequence);
+		}
+		long newest = this.head;
+		if (afterSequence > newest) {
+			throw new IllegalArgumentException("Sequence " + afterSequence + " is ahead of execution "
+					+ this.executionId + ", whose newest event is " + newest);
+		}
+		if (afterSequence < newest && afterSequence + 1 < this.firstRetained) {
+			throw new EventsExpiredException(this.executionId, afterSequence, this.firstRetained);
+		}
+	}
+
+	void detach(JournalCursor cursor) {
+		int remaining;
+		synchronized (this) {
+			JournalCursor[] current = this.cursors;
+			int index = -1;
+			for (int i = 0; i < current.length; i++) {
+				if (current[i] == cursor) {
+					index = i;
+					break;
+				}
+			}
+			if (index < 0) {
+				return;
+			}
+			JournalCursor[] next = new JournalCursor[current.length - 1];
+			System.arraycopy(current, 0, next, 0, index);
+			System.arraycopy(current, index + 1, next, index, current.length - index - 1);
+			this.cursors = next;
+			remaining = next.length;
+		}
+		cursorMoved();
+		LongConsumer listener = this.detachListener;
+		if (listener != null) {
+			listener.accept(remaining);
+		}
+	}
+
+	/**
+	 * Whether every attached lossless consumer is less than its maximum buffer behind.
+	 * @return {@code true} when the execution may emit without waiting
+	 */
+	public boolean hasCapacity() {
+		long newest = this.head;
+		for (JournalCursor cursor : this.cursors) {
+			if (cursor.holdsProducer(newest)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * What the execution calls between steps: {@code null} when it may go on at once (the
+	 * common case, which allocates nothing), otherwise a mono that completes when the
+	 * slowest lossless consumer has caught up below its maximum buffer.
+	 * @return {@code null} or a mono to wait on
+	 */
+	public @Nullable Mono<Void> awaitCapacity() {
+		if (hasCapacity()) {
+			return null;
+		}
+		return Mono.create((sink) -> {
+			this.pauseStartedNanos = System.nanoTime();
+			MonoSink<Void> previous = this.capacityWaiter.getAndSet(sink);
+			if (previous != null) {
+				previous.success();
+			}
+			sink.onCancel(() -> this.capacityWaiter.compareAndSet(sink, null));
+			cursorMoved();
+		});
+	}
+
+	void cursorMoved() {
+		if (this.capacityWaiter.get() != null && hasCapacity()) {
+			MonoSink<Void> waiter = this.capacityWaiter.getAndSet(null);
+			if (waiter != null) {
+				this.pauseListener.onPaused(Duration.ofNanos(System.nanoTime() - this.pauseStartedNanos));
+				waiter.success();
+			}
+		}
+	}
+
+	static boolean isLossless(OverflowPolicy policy) {
+		return policy == OverflowPolicy.BLOCK;
+	}
+
+	/**
+	 * Told how long an execution was paused by backpressure.
+	 */
+	@FunctionalInterface
+	public interface PauseListener {
+
+		/** A listener that ignores pauses. */
+		PauseListener NONE = (paused) -> {
+		};
+
+		/**
+		 * The execution resumes after a pause.
+		 * @param paused how long it waited
+		 */
+		void onPaused(Duration paused);
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Immutable streaming options, their validating builder, presets and policy enums.
+ */
+@NullMarked
+package io.graphstreaming.core.options;
+
+import org.jspecify.annotations.NullMarked;
