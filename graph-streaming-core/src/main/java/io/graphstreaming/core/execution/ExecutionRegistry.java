@@ -1,0 +1,230 @@
+package io.graphstreaming.core.execution;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+
+/**
+ * The executions of an application, running and recently finished, by id. It enforces
+ * the limit of concurrent executions, and evicts a finished execution once its journal
+ * retention has passed (remembering its id, so that a late consumer learns that the
+ * events are gone rather than that the execution never existed). An execution created
+ * for a consumer that never subscribed is cancelled after a grace period, so it cannot
+ * hold a slot forever.
+ */
+public final class ExecutionRegistry implements AutoCloseable {
+
+	private static final int REMEMBERED_EXPIRED_IDS = 10_000;
+
+	private final Map<String, GraphExecution> executions = new ConcurrentHashMap<>();
+
+	private final Map<String, String> expired = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, false) {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+			return size() > REMEMBERED_EXPIRED_IDS;
+		}
+	});
+
+	private final AtomicInteger active = new AtomicInteger();
+
+	private final int maxConcurrentExecutions;
+
+	private final Duration unstartedTimeout;
+
+	private final Clock clock;
+
+	private volatile @Nullable Disposable eviction;
+
+	/**
+	 * Creates a registry.
+	 * @param maxConcurrentExecutions executions that may run at once, strictly positive
+	 * @param unstartedTimeout how long a created execution may wait for its first consumer
+	 * @param clock the clock retention is measured with
+	 * @throws IllegalArgumentException for a non-positive limit or timeout
+	 */
+	public ExecutionRegistry(int maxConcurrentExecutions, Duration unstartedTimeout, Clock clock) {
+		if (maxConcurrentExecutions <= 0) {
+			throw new IllegalArgumentException(
+					"maxConcurrentExecutions must be strictly positive but was " + maxConcurrentExecutions);
+		}
+		Objects.requireNonNull(unstartedTimeout, "unstartedTimeout");
+		if (unstartedTimeout.isNegative() || unstartedTimeout.isZero()) {
+			throw new IllegalArgumentException("unstartedTimeout must be strictly positive but was " + unstartedTimeout);
+		}
+		this.maxConcurrentExecutions = maxConcurrentExecutions;
+		this.unstartedTimeout = unstartedTimeout;
+		this.clock = Objects.requireNonNull(clock, "clock");
+	}
+
+	/**
+	 * Creates and registers an idle execution of a graph.
+	 * @param executor the graph's executor
+	 * @param input the initial state
+	 * @param options the options
+	 * @return the execution, started by its first consumer or by {@code start()}
+	 * @throws ExecutionLimitExceededException if the limit of running executions is
+	 * reached
+	 */
+	public GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
+			StreamingExecutionOptions options) {
+		if (this.active.incrementAndGet() > this.maxConcurrentExecutions) {
+			this.active.decrementAndGet();
+			throw new ExecutionLimitExceededException(this.maxConcurrentExecutions);
+		}
+		GraphExecution execution;
+		try {
+			execution = executor.createExecution(input, options);
+		}
+		catch (RuntimeException ex) {
+			this.active.decrementAndGet();
+			throw ex;
+		}
+		this.executions.put(execution.executionId(), execution);
+		execution.result().subscribe((result) -> this.active.decrementAndGet());
+		return execution;
+	}
+
+	/**
+	 * Finds an execution.
+	 * @param executionId the id
+	 * @return the execution
+	 * @throws ExecutionNotFoundException if no such execution is known
+	 * @throws ExecutionExpiredException if it existed but was evicted
+	 */
+	public GraphExecution find(String executionId) {
+		GraphExecution execution = this.executions.get(executionId);
+		if (execution != null) {
+			return execution;
+		}
+		if (this.expired.containsKey(executionId)) {
+			throw new ExecutionExpiredException(executionId);
+		}
+		throw new ExecutionNotFoundException(executionId);
+	}
+
+	/**
+	 * Looks an execution up without failing.
+	 * @param executionId the id
+	 * @return the execution if registered
+	 */
+	public Optional<GraphExecution> lookup(String executionId) {
+		return Optional.ofNullable(this.executions.get(executionId));
+	}
+
+	/**
+	 * The graph an evicted execution belonged to.
+	 * @param executionId the id
+	 * @return the graph id, if the id is remembered as expired
+	 */
+	public Optional<String> expiredGraph(String executionId) {
+		return Optional.ofNullable(this.expired.get(executionId));
+	}
+
+	/**
+	 * All registered executions.
+	 * @return an unmodifiable view
+	 */
+	public Collection<GraphExecution> executions() {
+		return Collections.unmodifiableCollection(this.executions.values());
+	}
+
+	/**
+	 * Executions not yet finished.
+	 * @return the count
+	 */
+	public int activeCount() {
+		return this.active.get();
+	}
+
+	/**
+	 * The limit of concurrent executions.
+	 * @return the limit
+	 */
+	public int maxConcurrentExecutions() {
+		return this.maxConcurrentExecutions;
+	}
+
+	/**
+	 * Evicts finished executions whose retention has passed and cancels executions that
+	 * waited too long for a first consumer.
+	 * @return how many executions were evicted
+	 */
+	public int evictExpired() {
+		Instant now = this.clock.instant();
+		int evicted = 0;
+		for (GraphExecution execution : this.executions.values()) {
+			Instant finished = execution.finishedAt();
+			if (finished != null) {
+				if (!finished.plus(execution.options().journalRetention()).isAfter(now)) {
+					this.expired.put(execution.executionId(), execution.graphId());
+					this.executions.remove(execution.executionId());
+					evicted++;
+				}
+			}
+			else if (execution.status() == ExecutionStatus.CREATED
+					&& !execution.createdAt().plus(this.unstartedTimeout).isAfter(now)) {
+				execution.cancel("no consumer subscribed within " + this.unstartedTimeout);
+			}
+		}
+		return evicted;
+	}
+
+	/**
+	 * Runs {@link #evictExpired()} periodically until {@link #close()}.
+	 * @param scheduler where eviction runs
+	 * @param period how often
+	 * @return this registry
+	 */
+	public ExecutionRegistry startEviction(Scheduler scheduler, Duration period) {
+		Disposable previous = this.eviction;
+		if (previous != null) {
+			previous.dispose();
+		}
+		this.eviction = scheduler.schedulePeriodically(this::evictExpired, period.toMillis(), period.toMillis(),
+				TimeUnit.MILLISECONDS);
+		return this;
+	}
+
+	/**
+	 * Cancels every running execution, for example at shutdown; each ends with
+	 * {@code ExecutionCancelled} and its consumers receive it.
+	 * @param reason carried by the events
+	 * @return how many executions were cancelled
+	 */
+	public int cancelAll(String reason) {
+		int cancelled = 0;
+		for (GraphExecution execution : this.executions.values()) {
+			if (execution.cancel(reason)) {
+				cancelled++;
+			}
+		}
+		return cancelled;
+	}
+
+	/**
+	 * Stops periodic eviction.
+	 */
+	@Override
+	public void close() {
+		Disposable current = this.eviction;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+}
