@@ -1,0 +1,951 @@
+package io.graphstreaming.spring.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.options.CompressionAlgorithm;
+import io.graphstreaming.core.options.OverflowPolicy;
+import io.graphstreaming.spring.registry.DisconnectPolicy;
+
+/**
+ * Configuration of graph streaming, under {@code graph.streaming}. The execution options
+ * at the root apply to every graph; {@code graphs.<graphId>.*} overrides them for one
+ * graph.
+ */
+@ConfigurationProperties("graph.streaming")
+public class GraphStreamingProperties {
+
+	/**
+	 * Events a consumer may fall behind before its stream reports buffering.
+	 */
+	private int bufferSize = 100;
+
+	/**
+	 * Events a consumer may fall behind before the overflow policy acts.
+	 */
+	private int maxBufferSize = 1000;
+
+	/**
+	 * What a full consumer buffer does: block (lossless, the execution waits), drop-oldest,
+	 * drop-newest or fail.
+	 */
+	private OverflowPolicy overflowPolicy = OverflowPolicy.BLOCK;
+
+	/**
+	 * Event types executions emit (wire names such as NodeStarted); empty for all.
+	 * Terminal events are always emitted.
+	 */
+	private List<GraphExecutionEventType> eventTypesToEmit = new ArrayList<>();
+
+	/**
+	 * Events gathered before they are handed to a consumer; 1 for no batching.
+	 */
+	private int producerBatchSize = 1;
+
+	/**
+	 * Longest time a partial producer batch waits.
+	 */
+	private Duration producerFlushInterval = Duration.ofMillis(100);
+
+	/**
+	 * Whether ExecutionCompleted events and non-streaming results carry the final state.
+	 */
+	private boolean includeFinalState = true;
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	private final Compression compression = new Compression();
+
+	private final MemoryMappedBuffers memoryMappedBuffers = new MemoryMappedBuffers();
+
+	private final Reconnect reconnect = new Reconnect();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Journal journal = new Journal();
+
+	private final Execution execution = new Execution();
+
+	private final Web web = new Web();
+
+	/**
+	 * Per-graph overrides of the execution options, by graph id.
+	 */
+	private Map<String, GraphOverrides> graphs = new LinkedHashMap<>();
+
+	public int getBufferSize() {
+		return this.bufferSize;
+	}
+
+	public void setBufferSize(int bufferSize) {
+		this.bufferSize = bufferSize;
+	}
+
+	public int getMaxBufferSize() {
+		return this.maxBufferSize;
+	}
+
+	public void setMaxBufferSize(int maxBufferSize) {
+		this.maxBufferSize = maxBufferSize;
+	}
+
+	public OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public List<GraphExecutionEventType> getEventTypesToEmit() {
+		return this.eventTypesToEmit;
+	}
+
+	public void setEventTypesToEmit(List<GraphExecutionEventType> eventTypesToEmit) {
+		this.eventTypesToEmit = eventTypesToEmit;
+	}
+
+	public int getProducerBatchSize() {
+		return this.producerBatchSize;
+	}
+
+	public void setProducerBatchSize(int producerBatchSize) {
+		this.producerBatchSize = producerBatchSize;
+	}
+
+	public Duration getProducerFlushInterval() {
+		return this.producerFlushInterval;
+	}
+
+	public void setProducerFlushInterval(Duration producerFlushInterval) {
+		this.producerFlushInterval = producerFlushInterval;
+	}
+
+	public boolean isIncludeFinalState() {
+		return this.includeFinalState;
+	}
+
+	public void setIncludeFinalState(boolean includeFinalState) {
+		this.includeFinalState = includeFinalState;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Compression getCompression() {
+		return this.compression;
+	}
+
+	public MemoryMappedBuffers getMemoryMappedBuffers() {
+		return this.memoryMappedBuffers;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Journal getJournal() {
+		return this.journal;
+	}
+
+	public Execution getExecution() {
+		return this.execution;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	public Map<String, GraphOverrides> getGraphs() {
+		return this.graphs;
+	}
+
+	public void setGraphs(Map<String, GraphOverrides> graphs) {
+		this.graphs = graphs;
+	}
+
+	/**
+	 * Heartbeats sent to idle consumers.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Whether idle streams get heartbeats (an SSE comment line, a WebSocket ping).
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Idle time after which a heartbeat is sent.
+		 */
+		private Duration interval = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Event-level compression (not supported by this version: enabling it fails start-up;
+	 * use server.compression for HTTP response compression).
+	 */
+	public static class Compression {
+
+		/**
+		 * Whether large serialized events are compressed.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Compression algorithm: gzip or brotli.
+		 */
+		private CompressionAlgorithm algorithm = CompressionAlgorithm.GZIP;
+
+		/**
+		 * Serialized events below this size are never compressed.
+		 */
+		private DataSize threshold = DataSize.ofKilobytes(8);
+
+		private final Adaptive adaptive = new Adaptive();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public CompressionAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(CompressionAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public DataSize getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(DataSize threshold) {
+			this.threshold = threshold;
+		}
+
+		public Adaptive getAdaptive() {
+			return this.adaptive;
+		}
+
+		/**
+		 * Adaptive compression threshold.
+		 */
+		public static class Adaptive {
+
+			/**
+			 * Whether the threshold adapts to the savings achieved.
+			 */
+			private boolean enabled = false;
+
+			/**
+			 * Recent events whose savings are considered.
+			 */
+			private int windowSize = 100;
+
+			/**
+			 * Savings ratio below which compression backs off.
+			 */
+			private double minSavingsRatio = 0.1;
+
+			/**
+			 * Lowest adaptive threshold.
+			 */
+			private DataSize minThreshold = DataSize.ofKilobytes(2);
+
+			/**
+			 * Highest adaptive threshold.
+			 */
+			private DataSize maxThreshold = DataSize.ofKilobytes(64);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getWindowSize() {
+				return this.windowSize;
+			}
+
+			public void setWindowSize(int windowSize) {
+				this.windowSize = windowSize;
+			}
+
+			public double getMinSavingsRatio() {
+				return this.minSavingsRatio;
+			}
+
+			public void setMinSavingsRatio(double minSavingsRatio) {
+				this.minSavingsRatio = minSavingsRatio;
+			}
+
+			public DataSize getMinThreshold() {
+				return this.minThreshold;
+			}
+
+			public void setMinThreshold(DataSize minThreshold) {
+				this.minThreshold = minThreshold;
+			}
+
+			public DataSize getMaxThreshold() {
+				return this.maxThreshold;
+			}
+
+			public void setMaxThreshold(DataSize maxThreshold) {
+				this.maxThreshold = maxThreshold;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Memory-mapped journal segments (not supported by this version: enabling them fails
+	 * start-up).
+	 */
+	public static class MemoryMappedBuffers {
+
+		/**
+		 * Whether journals spill to memory-mapped segment files.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Size of one segment file.
+		 */
+		private DataSize fileSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Directory of segment files; the system temporary directory when unset.
+		 */
+		private @Nullable Path directory;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getFileSize() {
+			return this.fileSize;
+		}
+
+		public void setFileSize(DataSize fileSize) {
+			this.fileSize = fileSize;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+	}
+
+	/**
+	 * Client reconnection (used by the remote client; not supported by this version:
+	 * enabling it fails start-up).
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Whether remote clients reconnect by themselves.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Reconnect attempts in a row before a stream fails.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * First reconnect back-off.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Largest reconnect back-off.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+	}
+
+	/**
+	 * Metrics.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether executions report metrics (to Micrometer when it is present).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Common prefix of the meters.
+		 */
+		private String meterName = "graph.streaming";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getMeterName() {
+			return this.meterName;
+		}
+
+		public void setMeterName(String meterName) {
+			this.meterName = meterName;
+		}
+
+	}
+
+	/**
+	 * The event journal kept for replay and resume.
+	 */
+	public static class Journal {
+
+		/**
+		 * How long a finished execution and its events are kept for late consumers.
+		 */
+		private Duration retention = Duration.ofMinutes(5);
+
+		/**
+		 * Most events of one execution kept for replay.
+		 */
+		private int maxEvents = 10_000;
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public int getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(int maxEvents) {
+			this.maxEvents = maxEvents;
+		}
+
+	}
+
+	/**
+	 * Executions.
+	 */
+	public static class Execution {
+
+		/**
+		 * Executions that may run at once; more are refused with 429.
+		 */
+		private int maxConcurrent = 1000;
+
+		/**
+		 * What happens to an execution when its last streaming consumer disconnects:
+		 * continue (it runs on and a consumer may resume while it is retained) or cancel.
+		 */
+		private DisconnectPolicy disconnectPolicy = DisconnectPolicy.CONTINUE;
+
+		/**
+		 * How long a started execution may wait for its first consumer before it is
+		 * cancelled.
+		 */
+		private Duration unconsumedTimeout = Duration.ofSeconds(30);
+
+		public int getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(int maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public DisconnectPolicy getDisconnectPolicy() {
+			return this.disconnectPolicy;
+		}
+
+		public void setDisconnectPolicy(DisconnectPolicy disconnectPolicy) {
+			this.disconnectPolicy = disconnectPolicy;
+		}
+
+		public Duration getUnconsumedTimeout() {
+			return this.unconsumedTimeout;
+		}
+
+		public void setUnconsumedTimeout(Duration unconsumedTimeout) {
+			this.unconsumedTimeout = unconsumedTimeout;
+		}
+
+	}
+
+	/**
+	 * The HTTP and WebSocket endpoints.
+	 */
+	public static class Web {
+
+		/**
+		 * Base path of the endpoints.
+		 */
+		private String basePath = "/graphs";
+
+		/**
+		 * Whether the Server-Sent Events endpoints are served.
+		 */
+		private boolean sseEnabled = true;
+
+		/**
+		 * Whether the WebSocket endpoint is served.
+		 */
+		private boolean websocketEnabled = true;
+
+		/**
+		 * Whether the polling endpoints are served.
+		 */
+		private boolean pollingEnabled = true;
+
+		/**
+		 * Longest wait of a long poll (waitMs is capped to it).
+		 */
+		private Duration longPollMaxWait = Duration.ofSeconds(30);
+
+		/**
+		 * Most events one poll returns (limit is capped to it).
+		 */
+		private int pollMaxEvents = 1000;
+
+		/**
+		 * Largest accepted request body; larger ones get 413.
+		 */
+		private DataSize maxRequestBody = DataSize.ofKilobytes(256);
+
+		/**
+		 * Streams (SSE responses and WebSocket sessions) open at once; more get 429.
+		 */
+		private int maxConcurrentStreams = 10_000;
+
+		/**
+		 * Retry-After sent with 429 answers.
+		 */
+		private Duration retryAfter = Duration.ofSeconds(1);
+
+		/**
+		 * Interval of WebSocket keep-alive pings.
+		 */
+		private Duration websocketPingInterval = Duration.ofSeconds(30);
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = basePath;
+		}
+
+		public boolean isSseEnabled() {
+			return this.sseEnabled;
+		}
+
+		public void setSseEnabled(boolean sseEnabled) {
+			this.sseEnabled = sseEnabled;
+		}
+
+		public boolean isWebsocketEnabled() {
+			return this.websocketEnabled;
+		}
+
+		public void setWebsocketEnabled(boolean websocketEnabled) {
+			this.websocketEnabled = websocketEnabled;
+		}
+
+		public boolean isPollingEnabled() {
+			return this.pollingEnabled;
+		}
+
+		public void setPollingEnabled(boolean pollingEnabled) {
+			this.pollingEnabled = pollingEnabled;
+		}
+
+		public Duration getLongPollMaxWait() {
+			return this.longPollMaxWait;
+		}
+
+		public void setLongPollMaxWait(Duration longPollMaxWait) {
+			this.longPollMaxWait = longPollMaxWait;
+		}
+
+		public int getPollMaxEvents() {
+			return this.pollMaxEvents;
+		}
+
+		public void setPollMaxEvents(int pollMaxEvents) {
+			this.pollMaxEvents = pollMaxEvents;
+		}
+
+		public DataSize getMaxRequestBody() {
+			return this.maxRequestBody;
+		}
+
+		public void setMaxRequestBody(DataSize maxRequestBody) {
+			this.maxRequestBody = maxRequestBody;
+		}
+
+		public int getMaxConcurrentStreams() {
+			return this.maxConcurrentStreams;
+		}
+
+		public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+			this.maxConcurrentStreams = maxConcurrentStreams;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+		public Duration getWebsocketPingInterval() {
+			return this.websocketPingInterval;
+		}
+
+		public void setWebsocketPingInterval(Duration websocketPingInterval) {
+			this.websocketPingInterval = websocketPingInterval;
+		}
+
+	}
+
+	/**
+	 * Execution options of one graph; unset values fall back to the root ones.
+	 */
+	public static class GraphOverrides {
+
+		/**
+		 * Events a consumer may fall behind before its stream reports buffering.
+		 */
+		private @Nullable Integer bufferSize;
+
+		/**
+		 * Events a consumer may fall behind before the overflow policy acts.
+		 */
+		private @Nullable Integer maxBufferSize;
+
+		/**
+		 * What a full consumer buffer does.
+		 */
+		private @Nullable OverflowPolicy overflowPolicy;
+
+		/**
+		 * Event types this graph's executions emit.
+		 */
+		private @Nullable List<GraphExecutionEventType> eventTypesToEmit;
+
+		/**
+		 * Events gathered before they are handed to a consumer.
+		 */
+		private @Nullable Integer producerBatchSize;
+
+		/**
+		 * Longest time a partial producer batch waits.
+		 */
+		private @Nullable Duration producerFlushInterval;
+
+		/**
+		 * Whether ExecutionCompleted carries the final state.
+		 */
+		private @Nullable Boolean includeFinalState;
+
+		private final HeartbeatOverrides heartbeat = new HeartbeatOverrides();
+
+		private final JournalOverrides journal = new JournalOverrides();
+
+		private final CompressionOverrides compression = new CompressionOverrides();
+
+		private final MetricsOverrides metrics = new MetricsOverrides();
+
+		public @Nullable Integer getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(@Nullable Integer bufferSize) {
+			this.bufferSize = bufferSize;
+		}
+
+		public @Nullable Integer getMaxBufferSize() {
+			return this.maxBufferSize;
+		}
+
+		public void setMaxBufferSize(@Nullable Integer maxBufferSize) {
+			this.maxBufferSize = maxBufferSize;
+		}
+
+		public @Nullable OverflowPolicy getOverflowPolicy() {
+			return this.overflowPolicy;
+		}
+
+		public void setOverflowPolicy(@Nullable OverflowPolicy overflowPolicy) {
+			this.overflowPolicy = overflowPolicy;
+		}
+
+		public @Nullable List<GraphExecutionEventType> getEventTypesToEmit() {
+			return this.eventTypesToEmit;
+		}
+
+		public void setEventTypesToEmit(@Nullable List<GraphExecutionEventType> eventTypesToEmit) {
+			this.eventTypesToEmit = eventTypesToEmit;
+		}
+
+		public @Nullable Integer getProducerBatchSize() {
+			return this.producerBatchSize;
+		}
+
+		public void setProducerBatchSize(@Nullable Integer producerBatchSize) {
+			this.producerBatchSize = producerBatchSize;
+		}
+
+		public @Nullable Duration getProducerFlushInterval() {
+			return this.producerFlushInterval;
+		}
+
+		public void setProducerFlushInterval(@Nullable Duration producerFlushInterval) {
+			this.producerFlushInterval = producerFlushInterval;
+		}
+
+		public @Nullable Boolean getIncludeFinalState() {
+			return this.includeFinalState;
+		}
+
+		public void setIncludeFinalState(@Nullable Boolean includeFinalState) {
+			this.includeFinalState = includeFinalState;
+		}
+
+		public HeartbeatOverrides getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public JournalOverrides getJournal() {
+			return this.journal;
+		}
+
+		public CompressionOverrides getCompression() {
+			return this.compression;
+		}
+
+		public MetricsOverrides getMetrics() {
+			return this.metrics;
+		}
+
+	}
+
+	/**
+	 * Per-graph heartbeat settings.
+	 */
+	public static class HeartbeatOverrides {
+
+		/**
+		 * Whether idle streams of this graph get heartbeats.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Idle time after which a heartbeat is sent.
+		 */
+		private @Nullable Duration interval;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * Per-graph journal settings.
+	 */
+	public static class JournalOverrides {
+
+		/**
+		 * How long a finished execution of this graph is kept.
+		 */
+		private @Nullable Duration retention;
+
+		/**
+		 * Most events of one execution of this graph kept for replay.
+		 */
+		private @Nullable Integer maxEvents;
+
+		public @Nullable Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(@Nullable Duration retention) {
+			this.retention = retention;
+		}
+
+		public @Nullable Integer getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(@Nullable Integer maxEvents) {
+			this.maxEvents = maxEvents;
+		}
+
+	}
+
+	/**
+	 * Per-graph compression settings.
+	 */
+	public static class CompressionOverrides {
+
+		/**
+		 * Whether large serialized events of this graph are compressed.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Compression algorithm for this graph.
+		 */
+		private @Nullable CompressionAlgorithm algorithm;
+
+		/**
+		 * Compression threshold for this graph.
+		 */
+		private @Nullable DataSize threshold;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable CompressionAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(@Nullable CompressionAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public @Nullable DataSize getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(@Nullable DataSize threshold) {
+			this.threshold = threshold;
+		}
+
+	}
+
+	/**
+	 * Per-graph metrics settings.
+	 */
+	public static class MetricsOverrides {
+
+		/**
+		 * Whether this graph's executions report metrics.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}
