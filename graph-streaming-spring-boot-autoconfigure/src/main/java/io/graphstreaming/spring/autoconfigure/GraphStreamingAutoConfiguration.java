@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.GraphExecutor;
+import io.graphstreaming.core.metrics.CompositeStreamingMetricsListener;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.registry.GraphRegistry;
@@ -38,7 +39,7 @@ public final class GraphStreamingAutoConfiguration {
 	StreamingOptionsFactory graphStreamingOptionsFactory(GraphStreamingProperties properties,
 			ObjectProvider<StreamingMetricsListener> metricsListener) {
 		PropertiesStreamingOptionsFactory factory = new PropertiesStreamingOptionsFactory(properties,
-				metricsListener.getIfAvailable(() -> StreamingMetricsListener.NONE));
+				CompositeStreamingMetricsListener.of(metricsListener.orderedStream().toList()));
 		factory.validateAll();
 		return factory;
 	}

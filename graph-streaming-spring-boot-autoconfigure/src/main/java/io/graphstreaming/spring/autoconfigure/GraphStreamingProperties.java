@@ -458,6 +458,20 @@ public class GraphStreamingProperties {
 		 */
 		private String meterName = "graph.streaming";
 
+		/**
+		 * Histogram buckets of the node and execution duration timers; empty for
+		 * Micrometer's default percentile histogram buckets.
+		 */
+		private List<Duration> durationBuckets = new ArrayList<>();
+
+		public List<Duration> getDurationBuckets() {
+			return this.durationBuckets;
+		}
+
+		public void setDurationBuckets(List<Duration> durationBuckets) {
+			this.durationBuckets = durationBuckets;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

@@ -1,0 +1,115 @@
+package io.graphstreaming.spring.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.core.graph.GraphDescription;
+import io.graphstreaming.spring.registry.GraphRegistry;
+
+/**
+ * The {@code graphstreaming} Actuator endpoint (web and JMX): the registered graphs with
+ * their nodes and edges, the executions not yet ended (id, graph, status, current node,
+ * age, consumers, journal size), and a write operation that cancels one execution.
+ */
+@Endpoint(id = "graphstreaming")
+public class GraphStreamingEndpoint {
+
+	private final GraphRegistry graphs;
+
+	/**
+	 * Creates the endpoint.
+	 * @param graphs the graph registry
+	 */
+	public GraphStreamingEndpoint(GraphRegistry graphs) {
+		this.graphs = Objects.requireNonNull(graphs, "graphs");
+	}
+
+	/**
+	 * Graphs and active executions.
+	 * @return the report
+	 */
+	@ReadOperation
+	public GraphStreamingReport report() {
+		Instant now = Instant.now();
+		List<ExecutionReport> active = this.graphs.executions()
+			.executions()
+			.stream()
+			.filter((execution) -> !execution.status().isFinished())
+			.sorted(Comparator.comparing(GraphExecution::createdAt))
+			.map((execution) -> ExecutionReport.of(execution, now))
+			.toList();
+		return new GraphStreamingReport(this.graphs.describeAll(), active);
+	}
+
+	/**
+	 * One execution, running or retained.
+	 * @param executionId the execution
+	 * @return its report, or {@code null} (404) when unknown
+	 */
+	@ReadOperation
+	public @Nullable ExecutionReport execution(@Selector String executionId) {
+		return this.graphs.executions()
+			.lookup(executionId)
+			.map((execution) -> ExecutionReport.of(execution, Instant.now()))
+			.orElse(null);
+	}
+
+	/**
+	 * Cancels an execution.
+	 * @param executionId the execution
+	 * @return its report after the cancellation, or {@code null} (404) when unknown
+	 */
+	@WriteOperation
+	public @Nullable ExecutionReport cancel(@Selector String executionId) {
+		return this.graphs.executions().lookup(executionId).map((execution) -> {
+			execution.cancel("cancelled through the graphstreaming actuator endpoint");
+			return ExecutionReport.of(execution, Instant.now());
+		}).orElse(null);
+	}
+
+	/**
+	 * What the endpoint reports.
+	 *
+	 * @param graphs the registered graphs
+	 * @param activeExecutions executions not yet ended, oldest first
+	 */
+	public record GraphStreamingReport(List<GraphDescription> graphs, List<ExecutionReport> activeExecutions) {
+	}
+
+	/**
+	 * One execution.
+	 *
+	 * @param executionId the id
+	 * @param graphId the graph
+	 * @param status running, completed, failed or cancelled
+	 * @param currentNode the node running now, if any
+	 * @param startedAt when it started
+	 * @param ageMs how long ago it started, in milliseconds
+	 * @param consumers consumers attached now
+	 * @param journalEvents events kept in its journal
+	 * @param eventCount events emitted so far
+	 */
+	public record ExecutionReport(String executionId, String graphId, String status, @Nullable String currentNode,
+			Instant startedAt, long ageMs, int consumers, long journalEvents, long eventCount) {
+
+		static ExecutionReport of(GraphExecution execution, Instant now) {
+			long journalEvents = Math.max(0, execution.journal().head() - execution.journal().firstRetained() + 1);
+			return new ExecutionReport(execution.executionId(), execution.graphId(),
+					execution.status().wireValue(), execution.currentNode(), execution.startedAt(),
+					Duration.between(execution.startedAt(), now).toMillis(), execution.consumerCount(), journalEvents,
+					execution.eventCount());
+		}
+
+	}
+
+}

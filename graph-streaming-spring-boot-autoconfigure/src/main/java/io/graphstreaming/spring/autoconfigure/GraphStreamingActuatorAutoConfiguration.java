@@ -1,0 +1,49 @@
+package io.graphstreaming.spring.autoconfigure;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.graphstreaming.core.execution.ExecutionRegistry;
+import io.graphstreaming.spring.actuate.GraphStreamingEndpoint;
+import io.graphstreaming.spring.actuate.GraphStreamingHealthIndicator;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.StreamLimiter;
+
+/**
+ * The {@code graphstreaming} Actuator endpoint and the graph streaming health indicator,
+ * when Actuator is present.
+ */
+@AutoConfiguration(after = GraphStreamingAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+public final class GraphStreamingActuatorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(endpoint = GraphStreamingEndpoint.class)
+	GraphStreamingEndpoint graphStreamingEndpoint(GraphRegistry graphRegistry) {
+		return new GraphStreamingEndpoint(graphRegistry);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("graphstreaming")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "graphStreamingHealthIndicator")
+		GraphStreamingHealthIndicator graphStreamingHealthIndicator(ExecutionRegistry executionRegistry,
+				ObjectProvider<StreamLimiter> streamLimiter) {
+			return new GraphStreamingHealthIndicator(executionRegistry, streamLimiter.getIfAvailable());
+		}
+
+	}
+
+}

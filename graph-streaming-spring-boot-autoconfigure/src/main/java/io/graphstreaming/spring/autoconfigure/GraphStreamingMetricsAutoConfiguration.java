@@ -1,0 +1,62 @@
+package io.graphstreaming.spring.autoconfigure;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.graphstreaming.core.execution.ExecutionRegistry;
+import io.graphstreaming.spring.metrics.GraphStreamingMetrics;
+import io.graphstreaming.spring.metrics.GraphStreamingObservations;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.StreamLimiter;
+
+/**
+ * Micrometer meters and observations for graph streaming, when Micrometer is present and
+ * {@code graph.streaming.metrics.enabled} is not false. The meters' binder is picked up
+ * by Boot's metrics auto-configuration and bound to every meter registry.
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "graph.streaming.metrics.enabled", matchIfMissing = true)
+public final class GraphStreamingMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	GraphStreamingMetrics graphStreamingMetrics(ExecutionRegistry executionRegistry,
+			ObjectProvider<GraphRegistry> graphRegistry, ObjectProvider<StreamLimiter> streamLimiter,
+			GraphStreamingProperties properties) {
+		GraphStreamingProperties.Metrics metrics = properties.getMetrics();
+		Duration[] buckets = metrics.getDurationBuckets().toArray(new Duration[0]);
+		return new GraphStreamingMetrics(executionRegistry, () -> graphRegistry.getObject().graphIds(),
+				(transport) -> {
+					StreamLimiter limiter = streamLimiter.getIfAvailable();
+					return (limiter != null) ? limiter.openStreams(transport) : 0;
+				}, metrics.getMeterName(), (buckets.length > 0) ? buckets : null);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBean(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GraphStreamingObservations graphStreamingObservations(ObservationRegistry observationRegistry) {
+			return new GraphStreamingObservations(observationRegistry);
+		}
+
+	}
+
+}
