@@ -1,10 +1,11 @@
 package io.graphstreaming.core.event;
 
 /**
- * Called once for every event an execution emits, on the thread that emitted it, before
- * any consumer sees the event. A handler that throws is logged and skipped: it never
- * breaks the stream or the execution. Keep handlers quick; slow work belongs in a
- * consumer, which has backpressure.
+ * Called once for every event an execution emits, in sequence order, on the thread that
+ * emitted it, right after the event is journaled (a consumer on that thread may already
+ * have received it). A handler that throws is logged and skipped: it never breaks the
+ * stream or the execution. Keep handlers quick; slow work belongs in a consumer, which has
+ * backpressure.
  */
 @FunctionalInterface
 public interface GraphExecutionEventHandler {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -174,9 +175,11 @@ public final class GraphExecution {
 	}
 
 	/**
-	 * Whether the execution is cancelled when its last consumer detaches (the cold
-	 * in-process stream's behaviour). Off by default: the run goes on, and a consumer may
-	 * resume from the journal while it is retained.
+	 * Whether the execution is cancelled when its last consumer cancels its subscription
+	 * (the cold in-process stream's behaviour). A consumer whose stream ends with an error,
+	 * such as a {@code BufferOverflowException} under the {@code fail} policy, does not
+	 * cancel the execution. Off by default: the run goes on, and a consumer may resume from
+	 * the journal while it is retained.
 	 * @param cancel the switch
 	 * @return this execution
 	 */
@@ -246,7 +249,18 @@ public final class GraphExecution {
 	 * @return the entries after {@code spec.afterSequence()}
 	 */
 	public Flux<JournalEntry> entries(ConsumerSpec spec) {
-		return this.journal.consume(spec).doOnSubscribe((subscription) -> start());
+		Flux<JournalEntry> consumer = this.journal.consume(spec);
+		return new Flux<>() {
+			@Override
+			public void subscribe(CoreSubscriber<? super JournalEntry> actual) {
+				// Start only once the cursor is attached and its subscriber has had onSubscribe
+				// (and made its first request): a run that starts earlier, for example in a
+				// doOnSubscribe hook, could signal before onSubscribe and would outrun a consumer
+				// that has not requested yet.
+				consumer.subscribe(actual);
+				start();
+			}
+		};
 	}
 
 	/**

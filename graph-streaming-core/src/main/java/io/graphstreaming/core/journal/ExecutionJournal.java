@@ -134,8 +134,11 @@ public final class ExecutionJournal {
 	}
 
 	/**
-	 * Registers a callback run each time a consumer detaches, with the number still
-	 * attached; an execution uses it to stop when its last consumer leaves.
+	 * Registers a callback run each time a consumer cancels its subscription, with the
+	 * number of consumers still attached; an execution uses it to stop when its last
+	 * consumer leaves. A consumer that ends because its stream completed or failed (for
+	 * example under the {@code fail} overflow policy) did not leave by choice and does not
+	 * trigger it.
 	 * @param listener the callback
 	 */
 	public void onDetach(LongConsumer listener) {
@@ -160,10 +163,11 @@ public final class ExecutionJournal {
 		}
 		JournalEntry entry = new JournalEntry(event);
 		store(sequence, entry);
+		// head before terminated: whoever sees terminated also sees the terminal event's head
+		this.head = sequence;
 		if (event.isTerminal()) {
 			this.terminated = true;
 		}
-		this.head = sequence;
 		trim(sequence);
 		for (JournalCursor cursor : this.cursors) {
 			cursor.onAppended(entry);
@@ -333,7 +337,7 @@ public final class ExecutionJournal {
 		}
 	}
 
-	void detach(JournalCursor cursor) {
+	void detach(JournalCursor cursor, boolean cancelled) {
 		int remaining;
 		synchronized (this) {
 			JournalCursor[] current = this.cursors;
@@ -355,7 +359,7 @@ public final class ExecutionJournal {
 		}
 		cursorMoved();
 		LongConsumer listener = this.detachListener;
-		if (listener != null) {
+		if (cancelled && listener != null) {
 			listener.accept(remaining);
 		}
 	}

@@ -55,6 +55,8 @@ final class JournalCursor implements Subscription {
 
 	private volatile boolean buffering;
 
+	private volatile boolean subscribed;
+
 	private boolean done;
 
 	private long lagHighWaterMark;
@@ -82,6 +84,7 @@ final class JournalCursor implements Subscription {
 			prefill();
 		}
 		this.actual.onSubscribe(this);
+		this.subscribed = true;
 		drain();
 	}
 
@@ -177,19 +180,22 @@ final class JournalCursor implements Subscription {
 			return;
 		}
 		this.cancelled = true;
-		release();
+		release(true);
 	}
 
-	private void release() {
+	private void release(boolean cancelledByConsumer) {
 		Disposable timer = this.flushTimer.getAndSet(null);
 		if (timer != null) {
 			timer.dispose();
 		}
-		this.journal.detach(this);
+		this.journal.detach(this, cancelledByConsumer);
 	}
 
 	private void drain() {
-		if (this.wip.getAndIncrement() != 0) {
+		// Nothing is signalled until onSubscribe has returned: an append on another thread
+		// could otherwise complete or fail the subscriber before or while it gets its
+		// subscription. start() drains once it has returned, so nothing is missed.
+		if (!this.subscribed || this.wip.getAndIncrement() != 0) {
 			return;
 		}
 		int missed = 1;
@@ -202,6 +208,10 @@ final class JournalCursor implements Subscription {
 				return;
 			}
 			boolean terminalPassed = (this.accepted != null) ? drainQueue() : drainJournal();
+			if (!terminalPassed && this.journal.isTerminated() && this.position == this.journal.head()) {
+				// Started at (or resumed after) the terminal event: nothing will follow.
+				terminalPassed = true;
+			}
 			this.journal.cursorMoved();
 			updateBuffering();
 			if (terminalPassed) {
@@ -236,6 +246,7 @@ final class JournalCursor implements Subscription {
 				if (next < oldestKept) {
 					dropped += countMatching(next, oldestKept - 1);
 					pos = oldestKept - 1;
+					this.position = pos;
 					continue;
 				}
 			}
@@ -408,13 +419,13 @@ final class JournalCursor implements Subscription {
 
 	private void complete() {
 		this.done = true;
-		release();
+		release(false);
 		this.actual.onComplete();
 	}
 
 	private void fail(Throwable error) {
 		this.done = true;
-		release();
+		release(false);
 		this.actual.onError(error);
 	}
 

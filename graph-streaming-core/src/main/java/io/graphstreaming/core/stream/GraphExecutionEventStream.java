@@ -142,11 +142,11 @@ public final class GraphExecutionEventStream implements Publisher<GraphExecution
 	public Flux<JournalEntry> entries() {
 		return Flux.defer(() -> {
 			AtomicReference<GraphExecutionEventType> terminal = new AtomicReference<>();
+			// Reset before the consumer opens: its cursor may report buffering or drops as soon
+			// as it is attached, and those must not be overwritten.
+			this.dropped.set(0);
+			this.status.restart();
 			return this.source.open(this.filter, new StatusListener())
-				.doOnSubscribe((subscription) -> {
-					this.dropped.set(0);
-					this.status.restart();
-				})
 				.doOnNext((entry) -> {
 					if (entry.event().isTerminal()) {
 						terminal.set(entry.event().eventType());

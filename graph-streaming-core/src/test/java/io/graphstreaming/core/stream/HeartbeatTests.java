@@ -1,0 +1,147 @@
+package io.graphstreaming.core.stream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import io.graphstreaming.core.TestGraphs;
+import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.event.Heartbeat;
+import io.graphstreaming.core.event.StreamItem;
+import io.graphstreaming.core.execution.StreamingGraphExecutor;
+import io.graphstreaming.core.graph.GraphNode;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Heartbeats: sent on a tick during which no event passed, never while events flow,
+ * carrying no sequence, and ending with the events. All on virtual time.
+ */
+class HeartbeatTests {
+
+	private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+	@Test
+	void idleStreamGetsAHeartbeatOnEachTickWithoutEvents() {
+		TestGraphs.Gate gate = new TestGraphs.Gate();
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("idle", "waits on a gate");
+		executor.addNode(gate.node("a")).setStartNode("a");
+
+		StepVerifier
+			.withVirtualTime(() -> executor.executeStream(Map.of()).withHeartbeats(INTERVAL, VirtualTimeScheduler.get()))
+			.expectNextCount(3)
+			.expectNoEvent(INTERVAL)
+			.thenAwait(INTERVAL)
+			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(2))))
+			.thenAwait(INTERVAL)
+			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(3))))
+			.then(gate::open)
+			.expectNextMatches((item) -> item instanceof GraphExecutionEvent event && event.sequence() == 4)
+			.expectNextCount(2)
+			.verifyComplete();
+	}
+
+	@Test
+	void busyStreamGetsNoHeartbeat() {
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("busy", "a chunk every half interval");
+		executor.addNode(GraphNode.async("a", (s, context) -> Flux.interval(INTERVAL.dividedBy(2), VirtualTimeScheduler.get())
+			.take(10)
+			.concatMap(context::emitChunkAndAwaitCapacity)
+			.then(Mono.just(Map.of())))).setStartNode("a");
+		List<StreamItem> items = new ArrayList<>();
+
+		StepVerifier
+			.withVirtualTime(() -> executor.executeStream(Map.of())
+				.withHeartbeats(INTERVAL, VirtualTimeScheduler.get())
+				.doOnNext(items::add))
+			.thenAwait(Duration.ofSeconds(10))
+			.expectNextCount(16)
+			.verifyComplete();
+
+		assertThat(items).hasSize(16).noneMatch(Heartbeat.class::isInstance);
+	}
+
+	@Test
+	void heartbeatsResumeWhenEventsPauseAndStopWhenTheyFlowAgain() {
+		TestGraphs.ChunkFeed feed = new TestGraphs.ChunkFeed();
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("bursty", "driven chunks");
+		executor.addNode(feed.node("a")).setStartNode("a");
+		List<StreamItem> items = new ArrayList<>();
+
+		StepVerifier
+			.withVirtualTime(() -> executor.executeStream(Map.of())
+				.withHeartbeats(INTERVAL, VirtualTimeScheduler.get())
+				.doOnNext(items::add))
+			.expectNextCount(3)
+			.thenAwait(Duration.ofSeconds(3))
+			.expectNextCount(2)
+			.then(() -> feed.push(1))
+			.expectNextCount(1)
+			.thenAwait(Duration.ofMillis(900))
+			.then(() -> feed.push(1))
+			.expectNextCount(1)
+			.thenAwait(Duration.ofMillis(900))
+			.then(() -> feed.push(1))
+			.expectNextCount(1)
+			.thenAwait(Duration.ofMillis(1200))
+			.expectNextCount(1)
+			.then(feed::finish)
+			.expectNextCount(3)
+			.verifyComplete();
+
+		assertThat(items).extracting((item) -> (item instanceof Heartbeat) ? "HB" : "E")
+			.containsExactly("E", "E", "E", "HB", "HB", "E", "E", "E", "HB", "E", "E", "E");
+	}
+
+	@Test
+	void heartbeatsAreNotPartOfTheSequenceAndStopWithTheEvents() {
+		TestGraphs.Gate gate = new TestGraphs.Gate();
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("idle", "waits on a gate");
+		executor.addNode(gate.node("a")).setStartNode("a");
+		VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+		List<StreamItem> items = new ArrayList<>();
+
+		executor.executeStream(Map.of()).withHeartbeats(INTERVAL, clock).subscribe(items::add);
+		clock.advanceTimeBy(Duration.ofSeconds(5));
+		gate.open();
+		long scheduledAtEnd = clock.getScheduledTaskCount();
+		clock.advanceTimeBy(Duration.ofSeconds(5));
+
+		assertThat(items).filteredOn(Heartbeat.class::isInstance).hasSize(4);
+		assertThat(items).filteredOn(GraphExecutionEvent.class::isInstance)
+			.extracting((item) -> ((GraphExecutionEvent) item).sequence())
+			.containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+		assertThat(clock.getScheduledTaskCount()).as("no tick after the end").isEqualTo(scheduledAtEnd);
+	}
+
+	@Test
+	void optionsDecideWhetherTheDefaultOverloadSendsHeartbeats() {
+		StreamingGraphExecutor executor = TestGraphs.chain("plain", "a");
+		StreamingExecutionOptions withHeartbeat = StreamingExecutionOptions.builder().withHeartbeat(INTERVAL).build();
+
+		StepVerifier.create(executor.executeStream(Map.of()).withHeartbeats()).expectNextCount(6).verifyComplete();
+		StepVerifier.create(executor.executeStream(Map.of(), withHeartbeat).withHeartbeats())
+			.expectNextCount(6)
+			.verifyComplete();
+	}
+
+	@Test
+	void intervalMustBePositive() {
+		GraphExecutionEventStream stream = TestGraphs.chain("plain", "a").executeStream(Map.of());
+
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> stream.withHeartbeats(Duration.ZERO, VirtualTimeScheduler.create()))
+			.withMessage("heartbeat interval must be strictly positive but was PT0S");
+	}
+
+}
