@@ -11,6 +11,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 
 import io.graphstreaming.core.event.ExecutionCancelledEvent;
 import io.graphstreaming.core.event.ExecutionCompletedEvent;
@@ -48,6 +49,8 @@ public final class GraphExecution {
 
 	private final Map<String, @Nullable Object> input;
 
+	private final Scheduler executionScheduler;
+
 	private final Instant createdAt;
 
 	private final AtomicReference<ExecutionStatus> status = new AtomicReference<>(ExecutionStatus.CREATED);
@@ -76,8 +79,9 @@ public final class GraphExecution {
 					.onExecutionPaused(options.metricsMeterName(), this.graphId, paused)
 						: ExecutionJournal.PauseListener.NONE);
 		this.sequencer = new ExecutionSequencer(executionId, this.graphId, this.journal, options, this::ended);
+		this.executionScheduler = executor.executionScheduler();
 		this.run = new GraphRun(executionId, graph, this.sequencer, this.journal, executor.nodeScheduler(),
-				executor.maxSteps(), options.includeFinalState(), input);
+				this.executionScheduler, executor.maxSteps(), options.includeFinalState(), input);
 		this.journal.onDetach((remaining) -> {
 			if (remaining == 0 && this.cancelWhenUnobserved) {
 				cancel("the last consumer left");
@@ -196,6 +200,7 @@ public final class GraphExecution {
 		if (this.status.compareAndSet(ExecutionStatus.CREATED, ExecutionStatus.RUNNING)) {
 			this.startedAt = Instant.now();
 			Disposable disposable = this.run.run(this.input)
+				.subscribeOn(this.executionScheduler)
 				.doOnCancel(() -> this.run.cancelled(reasonOrDefault()))
 				.subscribe();
 			this.subscription = disposable;

@@ -33,7 +33,11 @@ final class GraphRun {
 
 	private final ExecutionJournal journal;
 
+	private static final int STEPS_BETWEEN_YIELDS = 256;
+
 	private final Scheduler nodeScheduler;
+
+	private final Scheduler executionScheduler;
 
 	private final int maxSteps;
 
@@ -56,12 +60,14 @@ final class GraphRun {
 	private int steps;
 
 	GraphRun(String executionId, Graph graph, ExecutionSequencer sequencer, ExecutionJournal journal,
-			Scheduler nodeScheduler, int maxSteps, boolean includeFinalState, Map<String, @Nullable Object> input) {
+			Scheduler nodeScheduler, Scheduler executionScheduler, int maxSteps, boolean includeFinalState,
+			Map<String, @Nullable Object> input) {
 		this.executionId = executionId;
 		this.graph = graph;
 		this.sequencer = sequencer;
 		this.journal = journal;
 		this.nodeScheduler = nodeScheduler;
+		this.executionScheduler = executionScheduler;
 		this.maxSteps = maxSteps;
 		this.includeFinalState = includeFinalState;
 		this.state = new LinkedHashMap<>(input);
@@ -107,10 +113,22 @@ final class GraphRun {
 		return (this.startNanos != 0) ? Duration.ofNanos(System.nanoTime() - this.startNanos) : Duration.ZERO;
 	}
 
+	/**
+	 * One node. A run that waited for a slow consumer resumes on the execution scheduler,
+	 * not on the consumer's thread (often a Netty event loop); a long run of non-blocking
+	 * nodes hops there every few hundred steps too, so it never monopolises a thread that
+	 * other executions share.
+	 */
 	private Mono<String> step(String nodeId) {
 		Mono<Void> gate = this.journal.awaitCapacity();
 		Mono<String> body = Mono.defer(() -> executeNode(nodeId));
-		return (gate != null) ? gate.then(body) : body;
+		if (gate != null) {
+			return gate.publishOn(this.executionScheduler).then(body);
+		}
+		if (this.steps > 0 && this.steps % STEPS_BETWEEN_YIELDS == 0) {
+			return body.subscribeOn(this.executionScheduler);
+		}
+		return body;
 	}
 
 	private Mono<String> executeNode(String nodeId) {
@@ -203,7 +221,7 @@ final class GraphRun {
 		public Mono<Void> emitChunkAndAwaitCapacity(Object chunk) {
 			emitChunk(chunk);
 			Mono<Void> gate = GraphRun.this.journal.awaitCapacity();
-			return (gate != null) ? gate : Mono.empty();
+			return (gate != null) ? gate.publishOn(GraphRun.this.executionScheduler) : Mono.empty();
 		}
 
 	}

@@ -265,6 +265,9 @@ public final class ExecutionJournal {
 				terminalReached = true;
 			}
 		}
+		if (this.terminated && position == this.head) {
+			terminalReached = true;
+		}
 		return new JournalPage(entries, position, terminalReached);
 	}
 

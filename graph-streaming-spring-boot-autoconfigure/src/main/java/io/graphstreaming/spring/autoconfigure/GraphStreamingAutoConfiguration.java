@@ -38,6 +38,7 @@ public final class GraphStreamingAutoConfiguration {
 	@ConditionalOnMissingBean
 	StreamingOptionsFactory graphStreamingOptionsFactory(GraphStreamingProperties properties,
 			ObjectProvider<StreamingMetricsListener> metricsListener) {
+		GraphStreamingPropertiesValidator.validate(properties);
 		PropertiesStreamingOptionsFactory factory = new PropertiesStreamingOptionsFactory(properties,
 				CompositeStreamingMetricsListener.of(metricsListener.orderedStream().toList()));
 		factory.validateAll();
@@ -47,6 +48,7 @@ public final class GraphStreamingAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ExecutionRegistry graphExecutionRegistry(GraphStreamingProperties properties) {
+		GraphStreamingPropertiesValidator.validate(properties);
 		GraphStreamingProperties.Execution execution = properties.getExecution();
 		return new ExecutionRegistry(execution.getMaxConcurrent(), execution.getUnconsumedTimeout(),
 				Clock.systemUTC())

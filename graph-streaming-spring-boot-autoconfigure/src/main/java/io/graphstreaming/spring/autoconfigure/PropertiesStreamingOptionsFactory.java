@@ -87,17 +87,30 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 		set(PREFIX + "compression.threshold", compression.getThreshold(),
 				(size) -> builder.withCompressionThreshold(toIntBytes(size.toBytes())));
 		GraphStreamingProperties.Compression.Adaptive adaptive = compression.getAdaptive();
-		set(PREFIX + "compression.adaptive", adaptive,
-				(value) -> builder.withAdaptiveCompression(value.isEnabled(), value.getWindowSize(),
-						value.getMinSavingsRatio(), toIntBytes(value.getMinThreshold().toBytes()),
-						toIntBytes(value.getMaxThreshold().toBytes())));
+		String adaptiveKey = PREFIX + "compression.adaptive.";
+		setGroup(() -> builder.withAdaptiveCompression(adaptive.isEnabled(), adaptive.getWindowSize(),
+				adaptive.getMinSavingsRatio(), toIntBytes(adaptive.getMinThreshold().toBytes()),
+				toIntBytes(adaptive.getMaxThreshold().toBytes())),
+				new GroupKey("adaptiveCompressionWindowSize", adaptiveKey + "window-size", adaptive.getWindowSize()),
+				new GroupKey("adaptiveCompressionMinSavingsRatio", adaptiveKey + "min-savings-ratio",
+						adaptive.getMinSavingsRatio()),
+				new GroupKey("adaptiveCompressionMinThresholdBytes", adaptiveKey + "min-threshold",
+						adaptive.getMinThreshold()),
+				new GroupKey("adaptiveCompressionMaxThresholdBytes", adaptiveKey + "max-threshold",
+						adaptive.getMaxThreshold()),
+				new GroupKey("must be between", adaptiveKey + "max-threshold", adaptive.getMaxThreshold()));
 		GraphStreamingProperties.MemoryMappedBuffers mapped = root.getMemoryMappedBuffers();
-		set(PREFIX + "memory-mapped-buffers.file-size", mapped, (value) -> builder
-			.withMemoryMappedBuffers(value.isEnabled(), value.getFileSize().toBytes(), value.getDirectory()));
+		setGroup(() -> builder.withMemoryMappedBuffers(mapped.isEnabled(), mapped.getFileSize().toBytes(),
+				mapped.getDirectory()),
+				new GroupKey("memoryMappedFileSizeBytes", PREFIX + "memory-mapped-buffers.file-size",
+						mapped.getFileSize()));
 		GraphStreamingProperties.Reconnect reconnect = root.getReconnect();
 		builder.withAutoReconnect(reconnect.isEnabled());
-		set(PREFIX + "reconnect", reconnect, (value) -> builder.withReconnect(value.getMaxAttempts(),
-				value.getInitialDelay(), value.getMaxDelay()));
+		setGroup(() -> builder.withReconnect(reconnect.getMaxAttempts(), reconnect.getInitialDelay(),
+				reconnect.getMaxDelay()),
+				new GroupKey("maxReconnectAttempts", PREFIX + "reconnect.max-attempts", reconnect.getMaxAttempts()),
+				new GroupKey("initialReconnectDelay", PREFIX + "reconnect.initial-delay", reconnect.getInitialDelay()),
+				new GroupKey("maxReconnectDelay", PREFIX + "reconnect.max-delay", reconnect.getMaxDelay()));
 		builder.withMetricsEnabled(root.getMetrics().isEnabled());
 		set(PREFIX + "metrics.meter-name", root.getMetrics().getMeterName(), builder::withMetricsMeterName);
 		builder.withMetricsListener(this.metricsListener);
@@ -139,6 +152,29 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 			throw new IllegalArgumentException("must be between 0B and 2GB but was " + bytes + "B");
 		}
 		return (int) bytes;
+	}
+
+	/**
+	 * Applies a setter that takes several keys at once, and reports a rejection under the
+	 * key whose option name starts the builder's message.
+	 */
+	private static void setGroup(Runnable apply, GroupKey... keys) {
+		try {
+			apply.run();
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			String message = String.valueOf(ex.getMessage());
+			for (GroupKey key : keys) {
+				if (message.startsWith(key.optionName())) {
+					throw new InvalidConfigurationPropertyValueException(key.propertyKey(), key.value(), message);
+				}
+			}
+			GroupKey first = keys[0];
+			throw new InvalidConfigurationPropertyValueException(first.propertyKey(), first.value(), message);
+		}
+	}
+
+	private record GroupKey(String optionName, String propertyKey, Object value) {
 	}
 
 	private static <T> void setIfPresent(String key, @Nullable T value, Consumer<T> setter) {

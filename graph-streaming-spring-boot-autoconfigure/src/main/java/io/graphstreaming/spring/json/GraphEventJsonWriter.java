@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.event.CheckpointCreatedEvent;
@@ -49,11 +50,16 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 	private final JsonMapper mapper;
 
 	/**
-	 * Creates a writer.
+	 * Creates a writer. Indentation is switched off whatever the application's mapper
+	 * says: an event is one line on every transport (an SSE {@code data:} line, an
+	 * NDJSON line).
 	 * @param mapper the application's mapper, used for state values
 	 */
 	public GraphEventJsonWriter(JsonMapper mapper) {
-		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		this.mapper = Objects.requireNonNull(mapper, "mapper")
+			.rebuild()
+			.disable(SerializationFeature.INDENT_OUTPUT)
+			.build();
 	}
 
 	/**

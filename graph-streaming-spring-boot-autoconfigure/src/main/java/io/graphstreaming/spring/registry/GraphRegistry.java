@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Schedulers;
 
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
 import io.graphstreaming.core.execution.ExecutionRegistry;
@@ -20,6 +21,11 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * The application's graphs by id, each with the options its executions run with, and the
  * entry point for starting and finding executions. Transports and application code use
  * it alike. Graph ids are unique: two executors with one id fail start-up.
+ *
+ * <p>A graph served to remote clients must never run on a Netty event loop, where the
+ * subscription of a response happens: every executor that kept the core's default
+ * execution scheduler ({@code Schedulers.immediate()}) is switched to bounded elastic
+ * here. An executor that chose its own scheduler keeps it.
  */
 public class GraphRegistry {
 
@@ -52,6 +58,9 @@ public class GraphRegistry {
 						+ previous.description() + "' and '" + executor.description() + "'; graph ids must be unique");
 			}
 			executor.validate();
+			if (executor.executionScheduler() == Schedulers.immediate()) {
+				executor.executionScheduler(Schedulers.boundedElastic());
+			}
 			optionsById.put(executor.name(), Objects.requireNonNull(optionsFactory.optionsFor(executor.name())));
 		}
 		this.executors = Collections.unmodifiableMap(byId);

@@ -1,0 +1,66 @@
+package io.graphstreaming.spring.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Checks the {@code graph.streaming} values that configure beans rather than execution
+ * options (those go through the options builder), so that a bad value fails start-up
+ * with a message naming its key instead of a constructor's message.
+ */
+final class GraphStreamingPropertiesValidator {
+
+	private static final String PREFIX = "graph.streaming.";
+
+	private GraphStreamingPropertiesValidator() {
+	}
+
+	static void validate(GraphStreamingProperties properties) {
+		GraphStreamingProperties.Execution execution = properties.getExecution();
+		positive("execution.max-concurrent", execution.getMaxConcurrent());
+		positive("execution.unconsumed-timeout", execution.getUnconsumedTimeout());
+		GraphStreamingProperties.Web web = properties.getWeb();
+		positive("web.max-concurrent-streams", web.getMaxConcurrentStreams());
+		positive("web.max-request-body", web.getMaxRequestBody());
+		positive("web.poll-max-events", web.getPollMaxEvents());
+		positive("web.retry-after", web.getRetryAfter());
+		notNegative("web.long-poll-max-wait", web.getLongPollMaxWait());
+		notNegative("web.websocket-ping-interval", web.getWebsocketPingInterval());
+		String basePath = web.getBasePath();
+		if (basePath == null || basePath.chars().anyMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}'
+				|| c == '?' || c == '#' || c == '*')) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "web.base-path", basePath,
+					"must be a plain path such as /graphs (no spaces, wildcards, braces, '?' or '#')");
+		}
+		for (Duration bucket : properties.getMetrics().getDurationBuckets()) {
+			positive("metrics.duration-buckets", bucket);
+		}
+	}
+
+	private static void positive(String key, int value) {
+		if (value <= 0) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must be strictly positive");
+		}
+	}
+
+	private static void positive(String key, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must be strictly positive");
+		}
+	}
+
+	private static void notNegative(String key, Duration value) {
+		if (value == null || value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must not be negative");
+		}
+	}
+
+	private static void positive(String key, DataSize value) {
+		if (value == null || value.toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must be strictly positive");
+		}
+	}
+
+}

@@ -1,0 +1,207 @@
+package io.graphstreaming.spring.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the input of a new execution: the request body {@code {"input": {...}}} or the
+ * {@code input} query parameter (a JSON object, for a browser's {@code EventSource}).
+ *
+ * <p>The body is read without blocking, up to a limit: a larger body (announced by
+ * {@code Content-Length} or not) is refused with 413 before it is parsed. An empty body,
+ * a missing {@code input} and {@code "input": null} all mean the empty input {@code {}}.
+ * Malformed JSON, a body that is not an object, an {@code input} that is not an object
+ * and any other top-level field are refused with 400 and a detail naming the problem.
+ * The content type is not checked, so {@code curl -d '{"input":{}}'} works as typed.
+ */
+public class GraphInputReader {
+
+	private static final String INPUT = "input";
+
+	private final JsonMapper mapper;
+
+	private final ObjectReader treeReader;
+
+	private final int maxBodyBytes;
+
+	/**
+	 * Creates a reader.
+	 * @param mapper the application's mapper
+	 * @param maxBodyBytes the largest body accepted, strictly positive
+	 */
+	public GraphInputReader(JsonMapper mapper, long maxBodyBytes) {
+		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		if (maxBodyBytes <= 0) {
+			throw new IllegalArgumentException("maxBodyBytes must be strictly positive but was " + maxBodyBytes);
+		}
+		this.treeReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes);
+	}
+
+	/**
+	 * The largest body accepted.
+	 * @return the limit in bytes
+	 */
+	public int maxBodyBytes() {
+		return this.maxBodyBytes;
+	}
+
+	/**
+	 * Reads the input from the request body.
+	 * @param request the request
+	 * @return the input; errors with a 400 or 413 {@link ResponseStatusException}
+	 */
+	public Mono<Map<String, @Nullable Object>> readBody(ServerRequest request) {
+		long announced = request.headers().contentLength().orElse(-1);
+		if (announced > this.maxBodyBytes) {
+			return Mono.error(tooLarge());
+		}
+		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxBodyBytes)
+			.onErrorMap(DataBufferLimitException.class, (ex) -> tooLarge())
+			.map((buffer) -> {
+				byte[] bytes = new byte[buffer.readableByteCount()];
+				try {
+					buffer.read(bytes);
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+				return parseBody(bytes);
+			})
+			.switchIfEmpty(Mono.fromSupplier(LinkedHashMap::new));
+	}
+
+	/**
+	 * Reads the input from the {@code input} query parameter.
+	 * @param request the request
+	 * @return the input, empty when the parameter is absent
+	 * @throws ResponseStatusException 400 or 413
+	 */
+	public Map<String, @Nullable Object> readQuery(ServerRequest request) {
+		String value = request.queryParam(INPUT).orElse(null);
+		if (value == null || value.isBlank()) {
+			return new LinkedHashMap<>();
+		}
+		if (value.length() > this.maxBodyBytes) {
+			throw tooLarge();
+		}
+		JsonNode input = parse(value.getBytes(StandardCharsets.UTF_8), "query parameter 'input'");
+		return toInput(input, "Query parameter 'input'");
+	}
+
+	/**
+	 * Parses a request body.
+	 * @param body the bytes
+	 * @return the input
+	 * @throws ServerWebInputException for anything but an object with at most an
+	 * {@code input} object
+	 */
+	public Map<String, @Nullable Object> parseBody(byte[] body) {
+		if (isBlank(body)) {
+			return new LinkedHashMap<>();
+		}
+		JsonNode root = parse(body, "request body");
+		if (!root.isObject()) {
+			throw new ServerWebInputException("The request body must be a JSON object such as {\"input\": {...}} but was "
+					+ describe(root));
+		}
+		JsonNode input = null;
+		for (Map.Entry<String, JsonNode> field : root.properties()) {
+			if (!INPUT.equals(field.getKey())) {
+				throw new ServerWebInputException("Unknown field '" + field.getKey()
+						+ "' in the request body; the only field accepted is 'input'");
+			}
+			input = field.getValue();
+		}
+		return toInput(input, "Field 'input'");
+	}
+
+	private Map<String, @Nullable Object> toInput(@Nullable JsonNode input, String what) {
+		if (input == null || input.isNull() || input.isMissingNode()) {
+			return new LinkedHashMap<>();
+		}
+		if (!input.isObject()) {
+			throw new ServerWebInputException(what + " must be a JSON object but was " + describe(input));
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);
+		return values;
+	}
+
+	private JsonNode parse(byte[] json, String what) {
+		try {
+			JsonNode node = this.treeReader.readTree(json);
+			return (node != null) ? node : this.mapper.missingNode();
+		}
+		catch (JacksonException ex) {
+			throw new ServerWebInputException("Malformed JSON in the " + what + location(ex.getLocation()) + ": "
+					+ stripSource(ex.getOriginalMessage()));
+		}
+	}
+
+	private static String location(@Nullable TokenStreamLocation location) {
+		if (location == null || location.getLineNr() < 0) {
+			return "";
+		}
+		return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+	}
+
+	/**
+	 * Jackson's messages may quote a source location; the client knows its own body.
+	 */
+	private static String stripSource(@Nullable String message) {
+		if (message == null) {
+			return "unreadable content";
+		}
+		return message.replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+			.replaceAll("\\s*\\[Source: [^\\]]*\\]", "")
+			.replaceAll("\\s+", " ")
+			.strip();
+	}
+
+	private static String describe(JsonNode node) {
+		return switch (node.getNodeType()) {
+			case ARRAY -> "an array";
+			case STRING -> "a string";
+			case NUMBER -> "a number";
+			case BOOLEAN -> "a boolean";
+			case NULL -> "null";
+			case OBJECT -> "an object";
+			default -> "empty";
+		};
+	}
+
+	private static boolean isBlank(byte[] body) {
+		for (byte b : body) {
+			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private ResponseStatusException tooLarge() {
+		return new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE,
+				"The request body is larger than the limit of " + this.maxBodyBytes + " bytes");
+	}
+
+}

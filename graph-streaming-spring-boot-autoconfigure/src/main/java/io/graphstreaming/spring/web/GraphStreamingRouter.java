@@ -1,0 +1,92 @@
+package io.graphstreaming.spring.web;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import io.graphstreaming.spring.web.http.GraphHttpHandler;
+import io.graphstreaming.spring.web.polling.GraphPollingHandler;
+import io.graphstreaming.spring.web.sse.GraphSseHandler;
+
+/**
+ * The HTTP endpoints of graph streaming as one WebFlux {@link RouterFunction}, under a
+ * base path ({@code /graphs} by default):
+ *
+ * <pre>
+ * GET    {base}                                          graph descriptions
+ * GET    {base}/{graphId}                                one description
+ * POST   {base}/{graphId}/execute                        run to the end, JSON result
+ * POST   {base}/{graphId}/execute/stream                 start and stream (SSE / NDJSON)
+ * GET    {base}/{graphId}/execute/stream?input=...       the same for EventSource
+ * GET    {base}/{graphId}/executions/{id}/stream         stream or resume an execution
+ * GET    {base}/{graphId}/executions/{id}                status
+ * DELETE {base}/{graphId}/executions/{id}                cancel
+ * POST   {base}/{graphId}/executions                     start for polling (202)
+ * GET    {base}/{graphId}/executions/{id}/events         poll / long poll
+ * </pre>
+ *
+ * The streaming and polling routes exist only when their handler is given. Every error
+ * of these routes, thrown or signalled, becomes a {@code application/problem+json}
+ * answer through {@link ProblemResponses}.
+ */
+public final class GraphStreamingRouter {
+
+	private GraphStreamingRouter() {
+	}
+
+	/**
+	 * Builds the routes.
+	 * @param basePath the base path, such as {@code /graphs}
+	 * @param http the plain HTTP endpoints
+	 * @param sse the streaming endpoints, or {@code null} to leave them out
+	 * @param polling the polling endpoints, or {@code null} to leave them out
+	 * @param problems the error answers
+	 * @return the router function
+	 */
+	public static RouterFunction<ServerResponse> create(String basePath, GraphHttpHandler http,
+			@Nullable GraphSseHandler sse, @Nullable GraphPollingHandler polling, ProblemResponses problems) {
+		Objects.requireNonNull(http, "http");
+		Objects.requireNonNull(problems, "problems");
+		String base = normalize(basePath);
+		String graph = base + "/{graphId}";
+		String execution = graph + "/executions/{executionId}";
+		RouterFunctions.Builder routes = RouterFunctions.route()
+			.GET(base.isEmpty() ? "/" : base, http::listGraphs)
+			.GET(graph, http::describeGraph)
+			.POST(graph + "/execute", http::execute)
+			.GET(execution, http::status)
+			.DELETE(execution, http::cancel);
+		if (sse != null) {
+			routes.POST(graph + "/execute/stream", sse::executeStream)
+				.GET(graph + "/execute/stream", sse::executeStream)
+				.GET(execution + "/stream", sse::executionStream);
+		}
+		if (polling != null) {
+			routes.POST(graph + "/executions", polling::start).GET(execution + "/events", polling::events);
+		}
+		return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
+			.onErrorResume((error) -> problems.handle(error, request))).build();
+	}
+
+	/**
+	 * {@code graphs/} becomes {@code /graphs}; {@code /} becomes the empty prefix.
+	 * @param basePath the configured base path
+	 * @return the normalized prefix
+	 */
+	static String normalize(String basePath) {
+		Objects.requireNonNull(basePath, "basePath");
+		String path = basePath.strip();
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		if (!path.isEmpty() && !path.startsWith("/")) {
+			path = "/" + path;
+		}
+		return path;
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.graphstreaming.spring.web.http;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.core.execution.ExecutionResult;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.GraphInputReader;
+
+/**
+ * The plain HTTP endpoints: graph descriptions, non-streaming execution, an execution's
+ * status and its cancellation. Answers are JSON written with the application's mapper.
+ */
+public class GraphHttpHandler {
+
+	private static final System.Logger logger = System.getLogger(GraphHttpHandler.class.getName());
+
+	/** The reason an execution cancelled over HTTP carries. */
+	static final String CANCEL_REASON = "cancelled by a DELETE request";
+
+	private final GraphRegistry registry;
+
+	private final GraphInputReader inputReader;
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param inputReader reads new executions' input
+	 * @param mapper the application's mapper
+	 */
+	public GraphHttpHandler(GraphRegistry registry, GraphInputReader inputReader, JsonMapper mapper) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
+		this.mapper = Objects.requireNonNull(mapper, "mapper");
+	}
+
+	/**
+	 * {@code GET {base}}: every graph's description ({@code id}, {@code description},
+	 * {@code startNode}, {@code nodes}, {@code edges}).
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> listGraphs(ServerRequest request) {
+		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(this.registry.describeAll()));
+	}
+
+	/**
+	 * {@code GET {base}/{graphId}}: one graph's description.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> describeGraph(ServerRequest request) {
+		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(this.registry.describe(request.pathVariable("graphId"))));
+	}
+
+	/**
+	 * {@code POST {base}/{graphId}/execute}: runs an execution to its end and answers
+	 * {@code executionId}, {@code status}, {@code output} (the final state, or null) and
+	 * {@code durationMs}, plus {@code errorType}, {@code errorMessage} and {@code nodeId}
+	 * when it failed or was cancelled. A client that disconnects first cancels it: no one
+	 * else knows its id.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> execute(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		this.registry.executor(graphId);
+		return this.inputReader.readBody(request).flatMap((input) -> {
+			GraphExecution execution = this.registry.start(graphId, input);
+			return execution.result()
+				.doOnCancel(() -> execution.cancel("the client disconnected"))
+				.flatMap((result) -> json(HttpStatus.OK, resultJson(result)));
+		});
+	}
+
+	/**
+	 * {@code GET {base}/{graphId}/executions/{executionId}}: the execution's
+	 * {@code executionId}, {@code graphId}, {@code status}, {@code startedAt},
+	 * {@code eventCount}, and {@code finishedAt} and {@code currentNode} when known.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> status(ServerRequest request) {
+		GraphExecution execution = this.registry.execution(request.pathVariable("graphId"),
+				request.pathVariable("executionId"));
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("executionId", execution.executionId());
+		body.put("graphId", execution.graphId());
+		body.put("status", execution.status().wireValue());
+		body.put("startedAt", execution.startedAt().toString());
+		body.put("eventCount", execution.eventCount());
+		Instant finishedAt = execution.finishedAt();
+		if (finishedAt != null) {
+			body.put("finishedAt", finishedAt.toString());
+		}
+		String currentNode = execution.currentNode();
+		if (currentNode != null) {
+			body.put("currentNode", currentNode);
+		}
+		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(body));
+	}
+
+	/**
+	 * {@code DELETE {base}/{graphId}/executions/{executionId}}: cancels the execution;
+	 * its streams end with {@code ExecutionCancelled}. Answers 202 with
+	 * {@code executionId} and the resulting {@code status}; on an execution that has
+	 * already ended it changes nothing and reports how it ended.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> cancel(ServerRequest request) {
+		GraphExecution execution = this.registry.execution(request.pathVariable("graphId"),
+				request.pathVariable("executionId"));
+		execution.cancel(CANCEL_REASON);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("executionId", execution.executionId());
+		body.put("status", execution.status().wireValue());
+		return json(HttpStatus.ACCEPTED, this.mapper.writeValueAsBytes(body));
+	}
+
+	private byte[] resultJson(ExecutionResult result) {
+		Map<String, @Nullable Object> body = new LinkedHashMap<>();
+		body.put("executionId", result.executionId());
+		body.put("status", result.status().wireValue());
+		body.put("output", result.output());
+		body.put("durationMs", millis(result.duration()));
+		if (result.errorType() != null) {
+			body.put("errorType", result.errorType());
+		}
+		if (result.errorMessage() != null) {
+			body.put("errorMessage", result.errorMessage());
+		}
+		if (result.nodeId() != null) {
+			body.put("nodeId", result.nodeId());
+		}
+		try {
+			return this.mapper.writeValueAsBytes(body);
+		}
+		catch (JacksonException ex) {
+			logger.log(Level.WARNING, "The final state of execution " + result.executionId()
+					+ " is not serializable; it is replaced", ex);
+			Object output = result.output();
+			body.put("output", Map.of("unserializable", (output != null) ? output.getClass().getName() : "null"));
+			return this.mapper.writeValueAsBytes(body);
+		}
+	}
+
+	/**
+	 * Milliseconds with microsecond precision, as in event JSON.
+	 */
+	private static double millis(Duration duration) {
+		return Math.round(duration.toNanos() / 1_000.0) / 1_000.0;
+	}
+
+	private static Mono<ServerResponse> json(HttpStatus status, byte[] body) {
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+}

@@ -1,0 +1,187 @@
+package io.graphstreaming.spring.web.polling;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.core.journal.ExecutionJournal;
+import io.graphstreaming.core.journal.JournalEntry;
+import io.graphstreaming.core.journal.JournalPage;
+import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.ConsumerParameters;
+import io.graphstreaming.spring.web.GraphInputReader;
+
+/**
+ * Polling: start an execution, then fetch its events page by page.
+ *
+ * <p>{@code GET .../events?after=N&limit=M&waitMs=W} answers
+ * {@code {"events":[...],"next":N2,"completed":bool}}: up to {@code M} events with a
+ * sequence above {@code N} that match the consumer's filters, {@code next} the last
+ * sequence looked at (pass it as {@code after} next time; filtered-out events are skipped
+ * for good) and {@code completed} true once the terminal event has been passed. The
+ * events are the journal's cached JSON bytes, concatenated, never serialized again.
+ *
+ * <p>When nothing matching is new, the request waits up to {@code W} ms (capped by the
+ * configured maximum) for the execution's next event, without holding a thread, and
+ * answers as soon as a matching event or the end arrives.
+ */
+public class GraphPollingHandler {
+
+	private static final byte[] EVENTS_START = "{\"events\":[".getBytes(StandardCharsets.US_ASCII);
+
+	private final GraphRegistry registry;
+
+	private final GraphEventJsonWriter jsonWriter;
+
+	private final GraphInputReader inputReader;
+
+	private final JsonMapper mapper;
+
+	private final int maxEvents;
+
+	private final Duration maxWait;
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param jsonWriter the event writer whose bytes each journal entry caches
+	 * @param inputReader reads new executions' input
+	 * @param mapper the application's mapper, for the start answer
+	 * @param maxEvents the most events one poll returns ({@code limit} is capped to it)
+	 * @param maxWait the longest long poll ({@code waitMs} is capped to it)
+	 */
+	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
+			JsonMapper mapper, int maxEvents, Duration maxWait) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
+		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
+		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		if (maxEvents <= 0) {
+			throw new IllegalArgumentException("maxEvents must be strictly positive but was " + maxEvents);
+		}
+		this.maxEvents = maxEvents;
+		this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+	}
+
+	/**
+	 * {@code POST {base}/{graphId}/executions}: starts an execution at once; answers 202
+	 * with its id, graph, status and start time, and its URL in {@code Location}.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> start(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		this.registry.executor(graphId);
+		return this.inputReader.readBody(request).flatMap((input) -> {
+			GraphExecution execution = this.registry.start(graphId, input);
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("executionId", execution.executionId());
+			body.put("graphId", execution.graphId());
+			body.put("status", execution.status().wireValue());
+			body.put("startedAt", execution.startedAt().toString());
+			String location = request.requestPath().contextPath().value() + request.path() + "/"
+					+ execution.executionId();
+			return ServerResponse.status(HttpStatus.ACCEPTED)
+				.header("Location", location)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(this.mapper.writeValueAsBytes(body));
+		});
+	}
+
+	/**
+	 * {@code GET {base}/{graphId}/executions/{executionId}/events}: one page of events,
+	 * long-polling when asked.
+	 * @param request the request
+	 * @return the response
+	 */
+	public Mono<ServerResponse> events(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		String executionId = request.pathVariable("executionId");
+		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
+		long after = ConsumerParameters.longParam(request, "after", 0, 0);
+		int limit = (int) Math.min(this.maxEvents,
+				ConsumerParameters.longParam(request, "limit", this.maxEvents, 1));
+		long waitMs = Math.min(this.maxWait.toMillis(), ConsumerParameters.longParam(request, "waitMs", 0, 0));
+		GraphExecution execution = this.registry.execution(graphId, executionId);
+		long head = execution.journal().head();
+		if (after > head) {
+			throw new ServerWebInputException("Query parameter 'after' is " + after + " but the newest event of execution '"
+					+ executionId + "' is " + head);
+		}
+		long deadline = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
+		return poll(execution, after, limit, filter, deadline).flatMap((page) -> ServerResponse.ok()
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(page.toJson(this.jsonWriter)));
+	}
+
+	/**
+	 * Reads a page; if it has nothing for this consumer and the execution goes on, waits
+	 * for a newer event until the deadline, and reads again.
+	 */
+	private Mono<Page> poll(GraphExecution execution, long after, int limit, EventFilter filter, long deadline) {
+		Page page = read(execution, after, limit, filter);
+		long remaining = deadline - System.nanoTime();
+		if (!page.journalPage().entries().isEmpty() || page.completed() || remaining <= 0) {
+			return Mono.just(page);
+		}
+		long next = page.journalPage().lastSequence();
+		return execution.journal()
+			.awaitNewerThan(next)
+			.timeout(Duration.ofNanos(remaining), Mono.empty())
+			.then(Mono.defer(() -> poll(execution, next, limit, filter, deadline)));
+	}
+
+	private static Page read(GraphExecution execution, long after, int limit, EventFilter filter) {
+		boolean finished = execution.status().isFinished();
+		ExecutionJournal journal = execution.journal();
+		JournalPage page = journal.read(after, limit, filter);
+		boolean completed = page.terminalReached() || (finished && page.lastSequence() >= journal.head());
+		return new Page(page, completed);
+	}
+
+	/**
+	 * One answer: the journal page and whether nothing will follow.
+	 */
+	private record Page(JournalPage journalPage, boolean completed) {
+
+		byte[] toJson(GraphEventJsonWriter writer) {
+			List<JournalEntry> entries = this.journalPage.entries();
+			byte[][] events = new byte[entries.size()][];
+			int size = EVENTS_START.length + Math.max(0, events.length - 1);
+			for (int i = 0; i < events.length; i++) {
+				events[i] = entries.get(i).serialized(writer);
+				size += events[i].length;
+			}
+			byte[] end = ("],\"next\":" + this.journalPage.lastSequence() + ",\"completed\":" + this.completed + "}")
+				.getBytes(StandardCharsets.US_ASCII);
+			byte[] json = new byte[size + end.length];
+			System.arraycopy(EVENTS_START, 0, json, 0, EVENTS_START.length);
+			int position = EVENTS_START.length;
+			for (int i = 0; i < events.length; i++) {
+				if (i > 0) {
+					json[position++] = ',';
+				}
+				System.arraycopy(events[i], 0, json, position, events[i].length);
+				position += events[i].length;
+			}
+			System.arraycopy(end, 0, json, position, end.length);
+			return json;
+		}
+
+	}
+
+}

@@ -1,0 +1,255 @@
+package io.graphstreaming.spring.web.sse;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.core.journal.ConsumerSpec;
+import io.graphstreaming.core.journal.EventsExpiredException;
+import io.graphstreaming.core.journal.ExecutionJournal;
+import io.graphstreaming.core.journal.JournalEntry;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.metrics.TransportMetrics;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.ConsumerParameters;
+import io.graphstreaming.spring.web.GraphInputReader;
+import io.graphstreaming.spring.web.StreamLimiter;
+
+/**
+ * Streams executions over Server-Sent Events, or as newline-delimited JSON when the
+ * client prefers {@code application/x-ndjson}.
+ *
+ * <p>Each response is one consumer of the execution's journal: its Reactor demand comes
+ * from the HTTP response writer, so a client that reads slowly slows the writer, its
+ * cursor and, under the {@code block} policy, the execution itself; nothing queues
+ * without bound. Frames reuse each journal entry's cached JSON. The response ends after
+ * the terminal event (or when the consumer's filters have passed it). While no event
+ * frame went out for the graph's heartbeat interval, an SSE stream gets the comment
+ * {@code : heartbeat} (NDJSON has no comment syntax and gets none).
+ *
+ * <p>Everything that can fail is decided before the 200 is sent: the graph (404), the
+ * filters and the {@code Last-Event-ID} (400), the execution (404, 410), the stream
+ * permit (429) and the input (400, 413). A {@code Last-Event-ID} (or {@code lastEventId})
+ * on the execute URL, GET or POST, resumes the execution it names and starts nothing, so
+ * an {@code EventSource} or a fetch-based client that reconnects never runs the graph
+ * twice. A resume with nothing left for the consumer answers 204, which tells an
+ * {@code EventSource} to stop reconnecting. An error after the 200 (the resumed events
+ * were trimmed meanwhile) ends the stream; the reconnect gets the precise status.
+ */
+public class GraphSseHandler {
+
+	/** The transport name for limits and metrics. */
+	public static final String TRANSPORT = "sse";
+
+	/** The response header naming the execution streamed. */
+	public static final String EXECUTION_ID_HEADER = "X-Execution-Id";
+
+	private static final System.Logger logger = System.getLogger(GraphSseHandler.class.getName());
+
+	private final GraphRegistry registry;
+
+	private final GraphEventJsonWriter jsonWriter;
+
+	private final GraphInputReader inputReader;
+
+	private final StreamLimiter limiter;
+
+	private final TransportMetrics metrics;
+
+	private final Scheduler timer;
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param jsonWriter the event writer whose bytes each journal entry caches
+	 * @param inputReader reads new executions' input
+	 * @param limiter the open-stream limit
+	 * @param metrics told of heartbeats, resumes and disconnects
+	 */
+	public GraphSseHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
+			StreamLimiter limiter, TransportMetrics metrics) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
+		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
+		this.limiter = Objects.requireNonNull(limiter, "limiter");
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
+		this.timer = Schedulers.parallel();
+	}
+
+	/**
+	 * {@code POST|GET {base}/{graphId}/execute/stream}: starts an execution (input from
+	 * the body, or from the {@code input} query parameter for GET) and streams it; with a
+	 * {@code Last-Event-ID} it resumes that execution instead and starts nothing.
+	 * @param request the request
+	 * @return the stream response
+	 */
+	public Mono<ServerResponse> executeStream(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
+		LastEventId resume = LastEventId.from(request, false);
+		if (resume != null) {
+			GraphExecution execution = this.registry.execution(graphId, Objects.requireNonNull(resume.executionId()));
+			return resume(request, execution, resume.sequence(), filter);
+		}
+		Mono<Map<String, @Nullable Object>> input = HttpMethod.GET.equals(request.method())
+				? Mono.fromSupplier(() -> this.inputReader.readQuery(request)) : this.inputReader.readBody(request);
+		return input.flatMap((values) -> {
+			StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
+			GraphExecution execution;
+			try {
+				execution = this.registry.create(graphId, values);
+			}
+			catch (RuntimeException ex) {
+				permit.release();
+				throw ex;
+			}
+			return respond(request, execution, 0, filter, permit);
+		});
+	}
+
+	/**
+	 * {@code GET {base}/{graphId}/executions/{executionId}/stream}: the execution's
+	 * events after the {@code Last-Event-ID} (or {@code lastEventId}; from the first
+	 * event when neither is sent), then live ones until the terminal event.
+	 * @param request the request
+	 * @return the stream response
+	 */
+	public Mono<ServerResponse> executionStream(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		String executionId = request.pathVariable("executionId");
+		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
+		LastEventId resume = LastEventId.from(request, true);
+		if (resume != null && resume.executionId() != null && !resume.executionId().equals(executionId)) {
+			throw new ServerWebInputException("Last-Event-ID names execution '" + resume.executionId()
+					+ "' but the URL names execution '" + executionId + "'");
+		}
+		GraphExecution execution = this.registry.execution(graphId, executionId);
+		return resume(request, execution, (resume != null) ? resume.sequence() : 0, filter);
+	}
+
+	private Mono<ServerResponse> resume(ServerRequest request, GraphExecution execution, long after,
+			EventFilter filter) {
+		ExecutionJournal journal = execution.journal();
+		boolean finished = execution.status().isFinished();
+		long head = journal.head();
+		if (after > head) {
+			throw new ServerWebInputException("Last-Event-ID sequence " + after + " is ahead of execution '"
+					+ execution.executionId() + "', whose newest event is " + head);
+		}
+		if (after < head && after + 1 < journal.firstRetained()) {
+			throw new EventsExpiredException(execution.executionId(), after, journal.firstRetained());
+		}
+		if (finished && !anyMatchAfter(journal, after, head, filter)) {
+			return ServerResponse.noContent().header(EXECUTION_ID_HEADER, execution.executionId()).build();
+		}
+		StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
+		if (after > 0) {
+			this.metrics.resumeServed(TRANSPORT);
+		}
+		return respond(request, execution, after, filter, permit);
+	}
+
+	/**
+	 * Whether a finished execution has an event after {@code after} for this consumer.
+	 */
+	private static boolean anyMatchAfter(ExecutionJournal journal, long after, long head, EventFilter filter) {
+		for (long sequence = after + 1; sequence <= head; sequence++) {
+			JournalEntry entry = journal.entry(sequence);
+			if (entry == null || filter.test(entry.event())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Mono<ServerResponse> respond(ServerRequest request, GraphExecution execution, long after,
+			EventFilter filter, StreamLimiter.Permit permit) {
+		try {
+			EventFrameEncoder.Format format = EventFrameEncoder.Format.negotiate(request.headers().accept());
+			EventFrameEncoder encoder = new EventFrameEncoder(format, execution.executionId(), this.jsonWriter,
+					request.exchange().getResponse().bufferFactory());
+			Flux<DataBuffer> body = body(execution, after, filter, encoder, format, permit);
+			return ServerResponse.ok()
+				.contentType(format.mediaType())
+				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.header(EXECUTION_ID_HEADER, execution.executionId())
+				.body(BodyInserters.fromDataBuffers(body));
+		}
+		catch (RuntimeException ex) {
+			permit.release();
+			throw ex;
+		}
+	}
+
+	private Flux<DataBuffer> body(GraphExecution execution, long after, EventFilter filter,
+			EventFrameEncoder encoder, EventFrameEncoder.Format format, StreamLimiter.Permit permit) {
+		StreamingExecutionOptions options = execution.options();
+		AtomicBoolean terminalSent = new AtomicBoolean();
+		Flux<DataBuffer> events = execution.entries(ConsumerSpec.of(options, after, filter))
+			.map((entry) -> {
+				if (entry.event().isTerminal()) {
+					terminalSent.set(true);
+				}
+				return encoder.encode(entry);
+			})
+			.onErrorResume((error) -> {
+				// The status is sent: end the stream; a reconnect gets the precise error.
+				logger.log(System.Logger.Level.DEBUG, "Stream of execution " + execution.executionId() + " ended: "
+						+ error);
+				return Flux.empty();
+			});
+		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
+			events = withHeartbeats(events, options.heartbeatInterval(), encoder);
+		}
+		return events.doOnDiscard(DataBuffer.class, DataBufferUtils::release).doFinally((signal) -> {
+			permit.release();
+			if (signal == SignalType.CANCEL && !terminalSent.get()) {
+				this.metrics.consumerDisconnected(TRANSPORT);
+			}
+		});
+	}
+
+	/**
+	 * Adds a heartbeat comment at each tick of {@code interval} during which no event
+	 * frame went out. Ticks are dropped, not queued, while the client is not reading.
+	 */
+	private Flux<DataBuffer> withHeartbeats(Flux<DataBuffer> events, Duration interval, EventFrameEncoder encoder) {
+		return Flux.defer(() -> {
+			AtomicBoolean eventSinceTick = new AtomicBoolean();
+			Sinks.Empty<Void> eventsEnded = Sinks.empty();
+			Flux<DataBuffer> frames = events.doOnNext((frame) -> eventSinceTick.lazySet(true))
+				.doFinally((signal) -> eventsEnded.tryEmitEmpty());
+			Flux<DataBuffer> heartbeats = Flux.interval(interval, interval, this.timer)
+				.onBackpressureDrop()
+				.filter((tick) -> !eventSinceTick.getAndSet(false))
+				.map((tick) -> {
+					this.metrics.heartbeatSent(TRANSPORT);
+					return encoder.heartbeat();
+				})
+				.takeUntilOther(eventsEnded.asMono());
+			return Flux.merge(frames, heartbeats);
+		});
+	}
+
+}

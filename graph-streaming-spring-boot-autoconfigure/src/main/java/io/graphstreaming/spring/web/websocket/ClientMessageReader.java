@@ -1,0 +1,211 @@
+package io.graphstreaming.spring.web.websocket;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.graph.Graph;
+
+/**
+ * Reads and validates one client message of the WebSocket protocol, so that everything
+ * the socket acts on is well-formed: a JSON object with a known {@code type}, fields of
+ * the right JSON types, known event type names and nodes of the socket's graph. Unknown
+ * extra fields are ignored, so that clients may send newer fields to older servers.
+ */
+final class ClientMessageReader {
+
+	static final String EXECUTE = "execute";
+
+	static final String RESUME = "resume";
+
+	static final String CANCEL = "cancel";
+
+	private static final int BAD_REQUEST = 400;
+
+	private final JsonMapper mapper;
+
+	private final ObjectReader treeReader;
+
+	ClientMessageReader(JsonMapper mapper) {
+		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		this.treeReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+	}
+
+	/**
+	 * Reads a message.
+	 * @param json the text frame's bytes
+	 * @param graph the socket's graph, whose nodes a {@code nodes} filter must name
+	 * @return the message
+	 * @throws BadMessageException (400) naming the problem
+	 */
+	ClientMessage read(byte[] json, Graph graph) {
+		JsonNode root = parse(json);
+		if (!root.isObject()) {
+			throw bad("A message must be a JSON object such as {\"type\":\"execute\",\"input\":{}} but was "
+					+ describe(root));
+		}
+		JsonNode type = root.get("type");
+		if (type == null || type.isNull()) {
+			throw bad("Field 'type' is missing; expected execute, cancel or resume");
+		}
+		if (!type.isString()) {
+			throw bad("Field 'type' must be a string but was " + describe(type));
+		}
+		return switch (type.stringValue()) {
+			case EXECUTE -> new ClientMessage.Execute(input(root.get("input")), filter(root, graph));
+			case RESUME -> new ClientMessage.Resume(executionId(root.get("executionId")), after(root.get("after")),
+					filter(root, graph));
+			case CANCEL -> new ClientMessage.Cancel();
+			default -> throw bad("Unknown message type '" + abbreviate(type.stringValue())
+					+ "'; expected execute, cancel or resume");
+		};
+	}
+
+	private JsonNode parse(byte[] json) {
+		try {
+			JsonNode node = this.treeReader.readTree(json);
+			return (node != null) ? node : this.mapper.missingNode();
+		}
+		catch (JacksonException ex) {
+			throw bad("Malformed JSON" + location(ex.getLocation()) + ": " + stripSource(ex.getOriginalMessage()));
+		}
+	}
+
+	private Map<String, @Nullable Object> input(@Nullable JsonNode input) {
+		if (input == null || input.isNull()) {
+			return new LinkedHashMap<>();
+		}
+		if (!input.isObject()) {
+			throw bad("Field 'input' must be a JSON object but was " + describe(input));
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);
+		return values;
+	}
+
+	private static String executionId(@Nullable JsonNode executionId) {
+		if (executionId == null || executionId.isNull()) {
+			throw bad("Field 'executionId' is missing; a resume names the execution to continue");
+		}
+		if (!executionId.isString() || executionId.stringValue().isBlank()) {
+			throw bad("Field 'executionId' must be a non-empty string but was " + describe(executionId));
+		}
+		return executionId.stringValue();
+	}
+
+	private static long after(@Nullable JsonNode after) {
+		if (after == null || after.isNull()) {
+			return 0;
+		}
+		if (!after.isIntegralNumber() || !after.canConvertToLong()) {
+			throw bad("Field 'after' must be a whole number but was " + describe(after));
+		}
+		long value = after.longValue();
+		if (value < 0) {
+			throw bad("Field 'after' must be at least 0 but was " + value);
+		}
+		return value;
+	}
+
+	private static EventFilter filter(JsonNode root, Graph graph) {
+		EventFilter filter = EventFilter.all();
+		List<String> types = strings(root.get("eventTypes"), "eventTypes");
+		if (types != null) {
+			List<GraphExecutionEventType> parsed = new ArrayList<>(types.size());
+			for (String type : types) {
+				try {
+					parsed.add(GraphExecutionEventType.fromWireName(type));
+				}
+				catch (IllegalArgumentException ex) {
+					throw bad("Field 'eventTypes': " + ex.getMessage());
+				}
+			}
+			filter = filter.withTypes(parsed);
+		}
+		List<String> nodes = strings(root.get("nodes"), "nodes");
+		if (nodes != null) {
+			for (String node : nodes) {
+				if (graph.node(node) == null) {
+					throw bad("Field 'nodes': unknown node '" + abbreviate(node) + "' of graph '" + graph.id()
+							+ "'; expected one of " + String.join(", ", graph.nodes().keySet()));
+				}
+			}
+			filter = filter.withNodes(nodes);
+		}
+		return filter;
+	}
+
+	private static @Nullable List<String> strings(@Nullable JsonNode array, String field) {
+		if (array == null || array.isNull()) {
+			return null;
+		}
+		if (!array.isArray()) {
+			throw bad("Field '" + field + "' must be an array of strings but was " + describe(array));
+		}
+		if (array.isEmpty()) {
+			throw bad("Field '" + field + "' names nothing; omit it to receive all");
+		}
+		List<String> values = new ArrayList<>(array.size());
+		for (JsonNode item : array) {
+			if (!item.isString()) {
+				throw bad("Field '" + field + "' must be an array of strings but holds " + describe(item));
+			}
+			values.add(item.stringValue().strip());
+		}
+		return values;
+	}
+
+	private static String location(@Nullable TokenStreamLocation location) {
+		if (location == null || location.getLineNr() < 0) {
+			return "";
+		}
+		return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+	}
+
+	/**
+	 * Jackson's messages may quote a source location; the client knows its own message.
+	 */
+	private static String stripSource(@Nullable String message) {
+		if (message == null) {
+			return "unreadable content";
+		}
+		return abbreviate(message.replaceAll("\\s*\\[Source: [^\\]]*\\]", "").replaceAll("\\s+", " ").strip(), 200);
+	}
+
+	private static String describe(JsonNode node) {
+		return switch (node.getNodeType()) {
+			case ARRAY -> "an array";
+			case STRING -> "a string";
+			case NUMBER -> "a number";
+			case BOOLEAN -> "a boolean";
+			case NULL -> "null";
+			case OBJECT -> "an object";
+			default -> "empty";
+		};
+	}
+
+	private static String abbreviate(String value) {
+		return abbreviate(value, 64);
+	}
+
+	private static String abbreviate(String value, int max) {
+		return (value.length() <= max) ? value : value.substring(0, max - 3) + "...";
+	}
+
+	private static BadMessageException bad(String detail) {
+		return new BadMessageException(BAD_REQUEST, detail);
+	}
+
+}

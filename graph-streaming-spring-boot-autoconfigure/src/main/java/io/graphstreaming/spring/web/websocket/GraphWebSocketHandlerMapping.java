@@ -1,0 +1,204 @@
+package io.graphstreaming.spring.web.websocket;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.handler.AbstractHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.StreamLimiter;
+import io.graphstreaming.spring.web.TooManyStreamsException;
+
+/**
+ * Serves {@code {basePath}/{graphId}/ws}: refuses what should not become a socket with an
+ * RFC 9457 {@code application/problem+json} answer before the upgrade, then hands the
+ * socket to the {@link GraphWebSocketHandler}.
+ *
+ * <p>Checked in this order: an unknown graph id gets 404; a request that is not a
+ * {@code GET} gets 405; a {@code GET} without {@code Upgrade: websocket} gets 400; when
+ * the {@link StreamLimiter} has no permit left (transport {@value #TRANSPORT}), 429 with
+ * {@code Retry-After}. The permit is taken before the upgrade and given back when the
+ * session ends (or when the handshake fails), so an open socket counts as one stream.
+ *
+ * <p>Ordered at {@value #ORDER}, before WebFlux's {@code RouterFunctionMapping} (-1) and
+ * annotated controllers (0), so that no route of the HTTP transports shadows the socket.
+ * The handlers it returns are {@link WebHandler}s, run by WebFlux's
+ * {@code SimpleHandlerAdapter}.
+ */
+public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
+
+	/** The transport name sessions count under in the {@link StreamLimiter}. */
+	public static final String TRANSPORT = "websocket";
+
+	/** The default order: before the functional routes. */
+	public static final int ORDER = -2;
+
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
+		.isPresent("reactor.netty.http.server.WebsocketServerSpec", GraphWebSocketHandlerMapping.class.getClassLoader());
+
+	private final PathPattern pattern;
+
+	private final GraphRegistry registry;
+
+	private final GraphWebSocketHandler handler;
+
+	private final StreamLimiter limiter;
+
+	private final WebSocketService webSocketService;
+
+	private final JsonMapper jsonMapper;
+
+	/**
+	 * Creates the mapping.
+	 * @param basePath the base path of the graph endpoints, for example {@code /graphs}
+	 * @param registry the graphs
+	 * @param handler the protocol handler
+	 * @param limiter counts open streams
+	 * @param webSocketService performs the upgrade, for example
+	 * {@link #webSocketService(int)}
+	 * @param jsonMapper writes problem bodies
+	 */
+	public GraphWebSocketHandlerMapping(String basePath, GraphRegistry registry, GraphWebSocketHandler handler,
+			StreamLimiter limiter, WebSocketService webSocketService, JsonMapper jsonMapper) {
+		this.pattern = PathPatternParser.defaultInstance.parse(normalize(basePath) + "/{graphId}/ws");
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.handler = Objects.requireNonNull(handler, "handler");
+		this.limiter = Objects.requireNonNull(limiter, "limiter");
+		this.webSocketService = Objects.requireNonNull(webSocketService, "webSocketService");
+		this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+		setOrder(ORDER);
+	}
+
+	/**
+	 * A WebSocket service for the handler. On Reactor Netty, frames are aggregated up to
+	 * twice the handler's message limit, so that a message over the limit still reaches
+	 * the handler and is answered with 413 and a 1008 close; a larger one is cut off by
+	 * the codec with 1009. Other servers get their default upgrade strategy.
+	 * @param maxMessageBytes the handler's message limit
+	 * @return the service
+	 */
+	public static WebSocketService webSocketService(int maxMessageBytes) {
+		if (REACTOR_NETTY_PRESENT) {
+			return ReactorNettySupport.webSocketService(maxMessageBytes);
+		}
+		return new HandshakeWebSocketService();
+	}
+
+	/**
+	 * The path pattern served.
+	 * @return the pattern, for example {@code /graphs/{graphId}/ws}
+	 */
+	public PathPattern pattern() {
+		return this.pattern;
+	}
+
+	@Override
+	protected Mono<?> getHandlerInternal(ServerWebExchange exchange) {
+		PathPattern.PathMatchInfo match = this.pattern
+			.matchAndExtract(exchange.getRequest().getPath().pathWithinApplication());
+		if (match == null) {
+			return Mono.empty();
+		}
+		exchange.getAttributes().put(BEST_MATCHING_PATTERN_ATTRIBUTE, this.pattern);
+		exchange.getAttributes().put(URI_TEMPLATE_VARIABLES_ATTRIBUTE, match.getUriVariables());
+		String graphId = match.getUriVariables().get("graphId");
+		return Mono.just((WebHandler) (current) -> upgrade(current, graphId));
+	}
+
+	private Mono<Void> upgrade(ServerWebExchange exchange, String graphId) {
+		if (!this.registry.graphIds().contains(graphId)) {
+			return problem(exchange, HttpStatus.NOT_FOUND, "No graph '" + graphId + "'", null);
+		}
+		if (exchange.getRequest().getMethod() != HttpMethod.GET) {
+			exchange.getResponse().getHeaders().setAllow(Set.of(HttpMethod.GET));
+			return problem(exchange, HttpStatus.METHOD_NOT_ALLOWED,
+					"This endpoint accepts WebSocket upgrade requests (GET) only", null);
+		}
+		if (!"websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())) {
+			return problem(exchange, HttpStatus.BAD_REQUEST,
+					"This endpoint accepts WebSocket upgrade requests only ('Upgrade: websocket')", null);
+		}
+		StreamLimiter.Permit permit;
+		try {
+			permit = this.limiter.acquire(TRANSPORT);
+		}
+		catch (TooManyStreamsException ex) {
+			return problem(exchange, HttpStatus.TOO_MANY_REQUESTS, ex.getMessage(), ex);
+		}
+		WebSocketHandler session = (socket) -> this.handler.handle(socket, graphId)
+			.doFinally((signal) -> permit.release());
+		return this.webSocketService.handleRequest(exchange, session)
+			.doOnError((ex) -> permit.release())
+			.doOnCancel(permit::release);
+	}
+
+	private Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, @Nullable String detail,
+			@Nullable TooManyStreamsException tooMany) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", "about:blank");
+		body.put("title", status.getReasonPhrase());
+		body.put("status", status.value());
+		if (detail != null) {
+			body.put("detail", detail);
+		}
+		body.put("instance", exchange.getRequest().getPath().value());
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (tooMany != null) {
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(tooMany)));
+		}
+		byte[] bytes = this.jsonMapper.writeValueAsBytes(body);
+		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(bytes)));
+	}
+
+	/**
+	 * {@code Retry-After} is whole seconds: round up, and never advise 0.
+	 */
+	private static long retryAfterSeconds(TooManyStreamsException ex) {
+		long seconds = ex.retryAfter().getSeconds() + ((ex.retryAfter().getNano() > 0) ? 1 : 0);
+		return Math.max(1, seconds);
+	}
+
+	private static String normalize(String basePath) {
+		String path = basePath.strip();
+		while (path.endsWith("/")) {
+			path = path.substring(0, path.length() - 1);
+		}
+		return (path.isEmpty() || path.startsWith("/")) ? path : "/" + path;
+	}
+
+	/**
+	 * Kept apart so that Reactor Netty's classes load only when it is present.
+	 */
+	private static final class ReactorNettySupport {
+
+		static WebSocketService webSocketService(int maxMessageBytes) {
+			int frameLimit = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
+			return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+					() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit)));
+		}
+
+	}
+
+}

@@ -1,0 +1,156 @@
+package io.graphstreaming.spring.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.spring.web.HttpTestClient.Reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Polling: start, page through the events, long poll, filters and parameter checks.
+ */
+class PollingTests extends AbstractWebTransportTests {
+
+	private final JsonMapper json = new JsonMapper();
+
+	@Test
+	void startAnswersAcceptedWithTheExecutionUrl() {
+		Reply reply = this.client.post("/graphs/synthetic/executions", "{\"input\":{\"nodes\":2,\"delayMs\":50}}");
+		assertThat(reply.status()).isEqualTo(202);
+		assertThat(reply.header("Content-Type")).isEqualTo("application/json");
+		JsonNode body = this.json.readTree(reply.body());
+		String id = body.get("executionId").asString();
+		assertThat(body.get("graphId").asString()).isEqualTo("synthetic");
+		assertThat(body.get("status").asString()).isEqualTo("running");
+		assertThat(body.get("startedAt").asString()).endsWith("Z");
+		assertThat(reply.header("Location")).isEqualTo("/graphs/synthetic/executions/" + id);
+		Reply status = this.client.get(reply.header("Location"));
+		assertThat(status.status()).isEqualTo(200);
+		assertThat(status.body()).contains("\"executionId\":\"" + id + "\"");
+	}
+
+	@Test
+	void longPollingPagesToCompletionWithEveryEventOnce() {
+		Reply started = this.client.post("/graphs/synthetic/executions", "{\"input\":{\"nodes\":20,\"delayMs\":5}}");
+		String events = started.header("Location") + "/events";
+		List<Long> sequences = new ArrayList<>();
+		long after = 0;
+		boolean completed = false;
+		String lastType = null;
+		int polls = 0;
+		while (!completed) {
+			assertThat(++polls).as("polls").isLessThan(500);
+			JsonNode page = this.json.readTree(this.client.get(events + "?after=" + after + "&limit=7&waitMs=5000").body());
+			assertThat(page.get("events").size()).isLessThanOrEqualTo(7);
+			for (JsonNode event : page.get("events")) {
+				sequences.add(event.get("sequence").asLong());
+				lastType = event.get("eventType").asString();
+			}
+			long next = page.get("next").asLong();
+			assertThat(next).isGreaterThanOrEqualTo(after);
+			after = next;
+			completed = page.get("completed").asBoolean();
+		}
+		assertThat(sequences).containsExactlyElementsOf(LongStream.rangeClosed(1, 102).boxed().toList());
+		assertThat(lastType).isEqualTo("ExecutionCompleted");
+		JsonNode afterEnd = this.json.readTree(this.client.get(events + "?after=" + after + "&waitMs=5000").body());
+		assertThat(afterEnd.get("events").size()).isZero();
+		assertThat(afterEnd.get("next").asLong()).isEqualTo(102);
+		assertThat(afterEnd.get("completed").asBoolean()).isTrue();
+	}
+
+	@Test
+	void longPollAnswersAsSoonAsAnEventArrives() throws Exception {
+		Reply started = this.client.post("/graphs/synthetic/executions",
+				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");
+		String location = started.header("Location");
+		JsonNode first = this.json.readTree(this.client.get(location + "/events").body());
+		assertThat(first.get("next").asLong()).isEqualTo(3);
+		assertThat(first.get("completed").asBoolean()).isFalse();
+		long begin = System.nanoTime();
+		CompletableFuture<Reply> waiting = this.client
+			.exchange("GET", location + "/events?after=3&waitMs=10000", java.util.Map.of(), null)
+			.toFuture();
+		assertThat(this.client.delete(location).status()).isEqualTo(202);
+		JsonNode page = this.json.readTree(waiting.get(10, TimeUnit.SECONDS).body());
+		// The wait ends with the event, not with the ten-second limit.
+		assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(8));
+		assertThat(page.get("events").size()).isEqualTo(1);
+		assertThat(page.get("events").get(0).get("eventType").asString()).isEqualTo("ExecutionCancelled");
+		assertThat(page.get("next").asLong()).isEqualTo(4);
+		assertThat(page.get("completed").asBoolean()).isTrue();
+	}
+
+	@Test
+	void longPollWithNothingNewAnswersAnEmptyPageAfterTheWait() {
+		Reply started = this.client.post("/graphs/synthetic/executions",
+				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");
+		String location = started.header("Location");
+		Reply page = this.client.get(location + "/events?after=3&waitMs=200");
+		assertThat(page.status()).isEqualTo(200);
+		assertThat(page.body()).isEqualTo("{\"events\":[],\"next\":3,\"completed\":false}");
+		this.client.delete(location);
+	}
+
+	@Test
+	void filtersSkipOtherEventsAndNextMovesPastThem() {
+		Reply started = this.client.post("/graphs/demo/executions", "{}");
+		String events = started.header("Location") + "/events";
+		JsonNode page = this.json.readTree(this.client.get(events + "?eventTypes=NodeCompleted&limit=1").body());
+		assertThat(page.get("events").size()).isEqualTo(1);
+		assertThat(page.get("events").get(0).get("sequence").asLong()).isEqualTo(4);
+		assertThat(page.get("next").asLong()).isEqualTo(4);
+		assertThat(page.get("completed").asBoolean()).isFalse();
+		page = this.json.readTree(this.client.get(events + "?eventTypes=NodeCompleted&nodes=finish&after=4").body());
+		assertThat(page.get("events").size()).isEqualTo(1);
+		assertThat(page.get("events").get(0).get("nodeId").asString()).isEqualTo("finish");
+		assertThat(page.get("next").asLong()).isEqualTo(11);
+		assertThat(page.get("completed").asBoolean()).isTrue();
+	}
+
+	@Test
+	void limitIsCappedByTheConfiguredMaximum() {
+		Reply started = this.client.post("/graphs/synthetic/executions", "{\"input\":{\"nodes\":20}}");
+		this.registry.execution("synthetic", started.header("X-Execution-Id") != null
+				? started.header("X-Execution-Id") : this.json.readTree(started.body()).get("executionId").asString())
+			.result()
+			.block(java.time.Duration.ofSeconds(10));
+		JsonNode page = this.json
+			.readTree(this.client.get(started.header("Location") + "/events?limit=100000").body());
+		assertThat(page.get("events").size()).isEqualTo(50);
+		assertThat(page.get("next").asLong()).isEqualTo(50);
+	}
+
+	@Test
+	void badParametersAreRefusedWithBadRequest() {
+		Reply started = this.client.post("/graphs/demo/executions", "{}");
+		String events = started.header("Location") + "/events";
+		String path = events;
+		assertProblem(this.client.get(events + "?after=-1"), 400, "Bad Request",
+				"Query parameter 'after' must be at least 0 but was -1", path);
+		assertProblem(this.client.get(events + "?after=abc"), 400, "Bad Request",
+				"Query parameter 'after' must be a whole number but was 'abc'", path);
+		assertProblem(this.client.get(events + "?limit=0"), 400, "Bad Request",
+				"Query parameter 'limit' must be at least 1 but was 0", path);
+		assertProblem(this.client.get(events + "?limit=ten"), 400, "Bad Request",
+				"Query parameter 'limit' must be a whole number", path);
+		assertProblem(this.client.get(events + "?waitMs=-5"), 400, "Bad Request",
+				"Query parameter 'waitMs' must be at least 0 but was -5", path);
+		assertProblem(this.client.get(events + "?after=12"), 400, "Bad Request",
+				"Query parameter 'after' is 12 but the newest event of execution", path);
+		assertProblem(this.client.get(events + "?eventTypes=Bogus"), 400, "Bad Request",
+				"Unknown event type 'Bogus'", path);
+		assertProblem(this.client.get(events + "?nodes=nowhere"), 400, "Bad Request",
+				"unknown node 'nowhere' of graph 'demo'", path);
+	}
+
+}
