@@ -1,6 +1,8 @@
 package io.graphstreaming.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -16,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.spring.metrics.GraphStreamingMetrics;
 import io.graphstreaming.spring.metrics.GraphStreamingObservations;
+import io.graphstreaming.spring.metrics.MeterDescriptionFilter;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.web.StreamLimiter;
 
@@ -55,6 +58,16 @@ public final class GraphStreamingMetricsAutoConfiguration {
 		@ConditionalOnMissingBean
 		GraphStreamingObservations graphStreamingObservations(ObservationRegistry observationRegistry) {
 			return new GraphStreamingObservations(observationRegistry);
+		}
+
+		@Bean
+		static MeterDescriptionFilter graphStreamingObservationMeterDescriptions() {
+			Map<String, String> descriptions = new LinkedHashMap<>();
+			descriptions.putAll(MeterDescriptionFilter
+				.forObservation(GraphStreamingObservations.EXECUTION_OBSERVATION, "graph executions"));
+			descriptions.putAll(
+					MeterDescriptionFilter.forObservation(GraphStreamingObservations.NODE_OBSERVATION, "node invocations"));
+			return new MeterDescriptionFilter(descriptions);
 		}
 
 	}
