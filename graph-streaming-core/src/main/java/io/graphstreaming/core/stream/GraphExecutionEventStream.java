@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -15,7 +14,6 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -248,23 +246,8 @@ public final class GraphExecutionEventStream implements Publisher<GraphExecution
 	 * @throws IllegalArgumentException if the interval is not strictly positive
 	 */
 	public Flux<StreamItem> withHeartbeats(Duration interval, Scheduler timer) {
-		Objects.requireNonNull(interval, "interval");
-		if (interval.isNegative() || interval.isZero()) {
-			throw new IllegalArgumentException("heartbeat interval must be strictly positive but was " + interval);
-		}
-		return Flux.defer(() -> {
-			AtomicBoolean eventSinceTick = new AtomicBoolean();
-			Sinks.Empty<Void> eventsEnded = Sinks.empty();
-			Flux<StreamItem> events = flux().doOnNext((event) -> eventSinceTick.lazySet(true))
-				.doFinally((signal) -> eventsEnded.tryEmitEmpty())
-				.cast(StreamItem.class);
-			Flux<StreamItem> heartbeats = Flux.interval(interval, interval, timer)
-				.onBackpressureDrop()
-				.filter((tick) -> !eventSinceTick.getAndSet(false))
-				.map((tick) -> (StreamItem) new Heartbeat(Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))))
-				.takeUntilOther(eventsEnded.asMono());
-			return Flux.merge(32, events, heartbeats);
-		});
+		return IdleHeartbeats.merge(flux(), interval, timer,
+				() -> new Heartbeat(Instant.ofEpochMilli(timer.now(TimeUnit.MILLISECONDS))));
 	}
 
 	/**

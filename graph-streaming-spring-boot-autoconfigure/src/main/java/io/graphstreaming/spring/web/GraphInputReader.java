@@ -16,11 +16,12 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.graphstreaming.spring.json.JsonErrorMessages;
 
 /**
  * Reads the input of a new execution: the request body {@code {"input": {...}}} or the
@@ -122,7 +123,7 @@ public class GraphInputReader {
 		JsonNode root = parse(body, "request body");
 		if (!root.isObject()) {
 			throw new ServerWebInputException("The request body must be a JSON object such as {\"input\": {...}} but was "
-					+ describe(root));
+					+ JsonErrorMessages.describe(root));
 		}
 		JsonNode input = null;
 		for (Map.Entry<String, JsonNode> field : root.properties()) {
@@ -140,7 +141,8 @@ public class GraphInputReader {
 			return new LinkedHashMap<>();
 		}
 		if (!input.isObject()) {
-			throw new ServerWebInputException(what + " must be a JSON object but was " + describe(input));
+			throw new ServerWebInputException(
+					what + " must be a JSON object but was " + JsonErrorMessages.describe(input));
 		}
 		@SuppressWarnings("unchecked")
 		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);
@@ -153,41 +155,8 @@ public class GraphInputReader {
 			return (node != null) ? node : this.mapper.missingNode();
 		}
 		catch (JacksonException ex) {
-			throw new ServerWebInputException("Malformed JSON in the " + what + location(ex.getLocation()) + ": "
-					+ stripSource(ex.getOriginalMessage()));
+			throw new ServerWebInputException("Malformed JSON in the " + what + JsonErrorMessages.parseFailure(ex));
 		}
-	}
-
-	private static String location(@Nullable TokenStreamLocation location) {
-		if (location == null || location.getLineNr() < 0) {
-			return "";
-		}
-		return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-	}
-
-	/**
-	 * Jackson's messages may quote a source location; the client knows its own body.
-	 */
-	private static String stripSource(@Nullable String message) {
-		if (message == null) {
-			return "unreadable content";
-		}
-		return message.replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
-			.replaceAll("\\s*\\[Source: [^\\]]*\\]", "")
-			.replaceAll("\\s+", " ")
-			.strip();
-	}
-
-	private static String describe(JsonNode node) {
-		return switch (node.getNodeType()) {
-			case ARRAY -> "an array";
-			case STRING -> "a string";
-			case NUMBER -> "a number";
-			case BOOLEAN -> "a boolean";
-			case NULL -> "null";
-			case OBJECT -> "an object";
-			default -> "empty";
-		};
 	}
 
 	private static boolean isBlank(byte[] body) {

@@ -17,7 +17,6 @@ import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -28,6 +27,7 @@ import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.core.journal.ExecutionJournal;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.core.stream.IdleHeartbeats;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
 import io.graphstreaming.spring.registry.GraphRegistry;
@@ -235,20 +235,9 @@ public class GraphSseHandler {
 	 * frame went out. Ticks are dropped, not queued, while the client is not reading.
 	 */
 	private Flux<DataBuffer> withHeartbeats(Flux<DataBuffer> events, Duration interval, EventFrameEncoder encoder) {
-		return Flux.defer(() -> {
-			AtomicBoolean eventSinceTick = new AtomicBoolean();
-			Sinks.Empty<Void> eventsEnded = Sinks.empty();
-			Flux<DataBuffer> frames = events.doOnNext((frame) -> eventSinceTick.lazySet(true))
-				.doFinally((signal) -> eventsEnded.tryEmitEmpty());
-			Flux<DataBuffer> heartbeats = Flux.interval(interval, interval, this.timer)
-				.onBackpressureDrop()
-				.filter((tick) -> !eventSinceTick.getAndSet(false))
-				.map((tick) -> {
-					this.metrics.heartbeatSent(TRANSPORT);
-					return encoder.heartbeat();
-				})
-				.takeUntilOther(eventsEnded.asMono());
-			return Flux.merge(frames, heartbeats);
+		return IdleHeartbeats.merge(events, interval, this.timer, () -> {
+			this.metrics.heartbeatSent(TRANSPORT);
+			return encoder.heartbeat();
 		});
 	}
 

@@ -8,7 +8,6 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -17,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.graphstreaming.core.event.EventFilter;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.graph.Graph;
+import io.graphstreaming.spring.json.JsonErrorMessages;
 
 /**
  * Reads and validates one client message of the WebSocket protocol, so that everything
@@ -54,14 +54,14 @@ final class ClientMessageReader {
 		JsonNode root = parse(json);
 		if (!root.isObject()) {
 			throw bad("A message must be a JSON object such as {\"type\":\"execute\",\"input\":{}} but was "
-					+ describe(root));
+					+ JsonErrorMessages.describe(root));
 		}
 		JsonNode type = root.get("type");
 		if (type == null || type.isNull()) {
 			throw bad("Field 'type' is missing; expected execute, cancel or resume");
 		}
 		if (!type.isString()) {
-			throw bad("Field 'type' must be a string but was " + describe(type));
+			throw bad("Field 'type' must be a string but was " + JsonErrorMessages.describe(type));
 		}
 		return switch (type.stringValue()) {
 			case EXECUTE -> new ClientMessage.Execute(input(root.get("input")), filter(root, graph));
@@ -79,7 +79,7 @@ final class ClientMessageReader {
 			return (node != null) ? node : this.mapper.missingNode();
 		}
 		catch (JacksonException ex) {
-			throw bad("Malformed JSON" + location(ex.getLocation()) + ": " + stripSource(ex.getOriginalMessage()));
+			throw bad("Malformed JSON" + JsonErrorMessages.parseFailure(ex));
 		}
 	}
 
@@ -88,7 +88,7 @@ final class ClientMessageReader {
 			return new LinkedHashMap<>();
 		}
 		if (!input.isObject()) {
-			throw bad("Field 'input' must be a JSON object but was " + describe(input));
+			throw bad("Field 'input' must be a JSON object but was " + JsonErrorMessages.describe(input));
 		}
 		@SuppressWarnings("unchecked")
 		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);
@@ -100,7 +100,7 @@ final class ClientMessageReader {
 			throw bad("Field 'executionId' is missing; a resume names the execution to continue");
 		}
 		if (!executionId.isString() || executionId.stringValue().isBlank()) {
-			throw bad("Field 'executionId' must be a non-empty string but was " + describe(executionId));
+			throw bad("Field 'executionId' must be a non-empty string but was " + JsonErrorMessages.describe(executionId));
 		}
 		return executionId.stringValue();
 	}
@@ -110,7 +110,7 @@ final class ClientMessageReader {
 			return 0;
 		}
 		if (!after.isIntegralNumber() || !after.canConvertToLong()) {
-			throw bad("Field 'after' must be a whole number but was " + describe(after));
+			throw bad("Field 'after' must be a whole number but was " + JsonErrorMessages.describe(after));
 		}
 		long value = after.longValue();
 		if (value < 0) {
@@ -152,7 +152,7 @@ final class ClientMessageReader {
 			return null;
 		}
 		if (!array.isArray()) {
-			throw bad("Field '" + field + "' must be an array of strings but was " + describe(array));
+			throw bad("Field '" + field + "' must be an array of strings but was " + JsonErrorMessages.describe(array));
 		}
 		if (array.isEmpty()) {
 			throw bad("Field '" + field + "' names nothing; omit it to receive all");
@@ -160,48 +160,15 @@ final class ClientMessageReader {
 		List<String> values = new ArrayList<>(array.size());
 		for (JsonNode item : array) {
 			if (!item.isString()) {
-				throw bad("Field '" + field + "' must be an array of strings but holds " + describe(item));
+				throw bad("Field '" + field + "' must be an array of strings but holds " + JsonErrorMessages.describe(item));
 			}
 			values.add(item.stringValue().strip());
 		}
 		return values;
 	}
 
-	private static String location(@Nullable TokenStreamLocation location) {
-		if (location == null || location.getLineNr() < 0) {
-			return "";
-		}
-		return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-	}
-
-	/**
-	 * Jackson's messages may quote a source location; the client knows its own message.
-	 */
-	private static String stripSource(@Nullable String message) {
-		if (message == null) {
-			return "unreadable content";
-		}
-		return abbreviate(message.replaceAll("\\s*\\[Source: [^\\]]*\\]", "").replaceAll("\\s+", " ").strip(), 200);
-	}
-
-	private static String describe(JsonNode node) {
-		return switch (node.getNodeType()) {
-			case ARRAY -> "an array";
-			case STRING -> "a string";
-			case NUMBER -> "a number";
-			case BOOLEAN -> "a boolean";
-			case NULL -> "null";
-			case OBJECT -> "an object";
-			default -> "empty";
-		};
-	}
-
 	private static String abbreviate(String value) {
-		return abbreviate(value, 64);
-	}
-
-	private static String abbreviate(String value, int max) {
-		return (value.length() <= max) ? value : value.substring(0, max - 3) + "...";
+		return JsonErrorMessages.abbreviate(value, 64);
 	}
 
 	private static BadMessageException bad(String detail) {
