@@ -17,6 +17,7 @@ import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.GraphExecutor;
 import io.graphstreaming.core.metrics.CompositeStreamingMetricsListener;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
+import io.graphstreaming.spring.json.GraphEventJsonReader;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
@@ -67,6 +68,12 @@ public final class GraphStreamingAutoConfiguration {
 	@ConditionalOnMissingBean
 	GraphEventJsonWriter graphEventJsonWriter(ObjectProvider<JsonMapper> jsonMapper) {
 		return new GraphEventJsonWriter(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GraphEventJsonReader graphEventJsonReader(ObjectProvider<JsonMapper> jsonMapper) {
+		return new GraphEventJsonReader(jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
 }
