@@ -1,6 +1,7 @@
 package io.graphstreaming.core.event;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +45,34 @@ public final class EventFilter implements Predicate<GraphExecutionEvent> {
 	 */
 	public boolean acceptsAll() {
 		return this.types == null && this.nodes == null && this.predicate == null;
+	}
+
+	/**
+	 * The event types this filter accepts, for a consumer that passes the filter on to a
+	 * server (the query parameter {@code eventTypes}).
+	 * @return the types (possibly empty when two type filters do not overlap), or
+	 * {@code null} when the filter does not restrict types
+	 */
+	public @Nullable Set<GraphExecutionEventType> eventTypes() {
+		return (this.types != null) ? Collections.unmodifiableSet(this.types) : null;
+	}
+
+	/**
+	 * The node ids this filter accepts, for a consumer that passes the filter on to a
+	 * server (the query parameter {@code nodes}).
+	 * @return the node ids (possibly empty when two node filters do not overlap), or
+	 * {@code null} when the filter does not restrict nodes
+	 */
+	public @Nullable Set<String> nodeIds() {
+		return this.nodes;
+	}
+
+	/**
+	 * Whether this filter has a predicate, which only the consumer itself can apply.
+	 * @return {@code true} when a predicate was added
+	 */
+	public boolean hasPredicate() {
+		return this.predicate != null;
 	}
 
 	/**

@@ -29,10 +29,10 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 /**
  * The one serial point of an execution: stamps each event with the next sequence number
- * and the time, appends it to the journal, and tells the handlers and the metrics
- * listener, in that order, under one lock. Events of a type the options do not emit take
- * no sequence number, so what is emitted stays contiguous. After the terminal event,
- * nothing more is emitted.
+ * and the time, tells the metrics listener, appends it to the journal and tells the
+ * handlers, in that order, under one lock (metrics first, so they never lag what
+ * consumers saw). Events of a type the options do not emit take no sequence number, so
+ * what is emitted stays contiguous. After the terminal event, nothing more is emitted.
  */
 final class ExecutionSequencer {
 
@@ -195,6 +195,18 @@ final class ExecutionSequencer {
 	}
 
 	private void publish(GraphExecutionEvent event) {
+		// Metrics first: a consumer may receive the event as soon as it is in the journal, and
+		// what it has received must already be counted (a scrape right after a stream ended
+		// would otherwise miss its last events).
+		StreamingMetricsListener listener = this.metrics;
+		if (listener != null) {
+			try {
+				listener.onEvent(this.meterName, event);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "Metrics listener failed on " + event.eventType().wireName(), ex);
+			}
+		}
 		this.journal.append(event);
 		for (GraphExecutionEventHandler handler : this.handlers) {
 			try {
@@ -203,15 +215,6 @@ final class ExecutionSequencer {
 			catch (Exception | LinkageError ex) {
 				logger.log(Level.WARNING, "Event handler " + handler + " failed on " + event.eventType().wireName()
 						+ " of execution " + this.executionId + "; the stream goes on", ex);
-			}
-		}
-		StreamingMetricsListener listener = this.metrics;
-		if (listener != null) {
-			try {
-				listener.onEvent(this.meterName, event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Metrics listener failed on " + event.eventType().wireName(), ex);
 			}
 		}
 	}

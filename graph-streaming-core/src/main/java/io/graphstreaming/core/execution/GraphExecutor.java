@@ -231,7 +231,8 @@ public class GraphExecutor {
 		validate();
 		Map<String, @Nullable Object> copy = copyInput(input);
 		return Mono.defer(() -> {
-			GraphExecution execution = createExecution(copy, resultOnlyOptions());
+			validate();
+			GraphExecution execution = newExecution(copy, resultOnlyOptions());
 			return execution.start().result().doOnCancel(() -> execution.cancel("the caller cancelled"));
 		});
 	}
@@ -248,7 +249,16 @@ public class GraphExecutor {
 			StreamingExecutionOptions options) {
 		validate();
 		Objects.requireNonNull(options, "options");
-		return new GraphExecution(UUID.randomUUID().toString(), this.graph, copyInput(input), options, this);
+		return newExecution(copyInput(input), options);
+	}
+
+	/**
+	 * Creates an execution of a validated graph from an input already copied by
+	 * {@link #copyInput(Map)}. Executions only read their input (the run copies it into its
+	 * own state), so executions of one cold stream may share that copy.
+	 */
+	GraphExecution newExecution(Map<String, @Nullable Object> copiedInput, StreamingExecutionOptions options) {
+		return new GraphExecution(UUID.randomUUID().toString(), this.graph, copiedInput, options, this);
 	}
 
 	/**

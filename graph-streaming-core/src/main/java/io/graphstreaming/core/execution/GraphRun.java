@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -16,6 +17,7 @@ import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.graph.GraphEdge;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.graph.GraphState;
+import io.graphstreaming.core.graph.NodeAction;
 import io.graphstreaming.core.graph.NodeContext;
 import io.graphstreaming.core.journal.ExecutionJournal;
 
@@ -34,6 +36,8 @@ final class GraphRun {
 	private final ExecutionJournal journal;
 
 	private static final int STEPS_BETWEEN_YIELDS = 256;
+
+	private static final int EXPAND_QUEUE_LINK = 8;
 
 	private final Scheduler nodeScheduler;
 
@@ -87,7 +91,9 @@ final class GraphRun {
 			this.startNanos = System.nanoTime();
 			String start = this.graph.startNode();
 			this.sequencer.executionStarted(start, Collections.unmodifiableMap(input));
-			return Mono.just(start).expand(this::step).then();
+			// One next node at a time: a small queue link (8) instead of Reactor's default 256,
+			// which would allocate a 1 KB array for every run.
+			return Mono.just(start).expand(this::step, EXPAND_QUEUE_LINK).then();
 		})
 			.doOnSuccess((ignored) -> this.sequencer.executionCompleted(elapsed(),
 					this.includeFinalState ? Collections.unmodifiableMap(this.state) : null))
@@ -141,20 +147,38 @@ final class GraphRun {
 		this.sequencer.nodeEntered(nodeId);
 		this.sequencer.nodeStarted(nodeId);
 		long started = System.nanoTime();
+		NodeAction direct = node.nonBlockingAction();
+		if (direct != null) {
+			// A non-blocking function runs here and now: the same call, events and outcome as
+			// through invoke(), without assembling a Mono pipeline for every node.
+			Map<String, @Nullable Object> written;
+			try {
+				written = direct.execute(this.view, new RunningNode(nodeId));
+			}
+			catch (Throwable error) {
+				Exceptions.throwIfJvmFatal(error);
+				return failed(nodeId, started, error);
+			}
+			return completed(nodeId, started, (written != null) ? written : Map.of());
+		}
 		return node.invoke(this.view, new RunningNode(nodeId), this.nodeScheduler)
-			.onErrorResume((error) -> {
-				this.sequencer.nodeFailed(nodeId, Duration.ofNanos(System.nanoTime() - started), error);
-				this.sequencer.nodeExited(nodeId);
-				return Mono.error(new NodeExecutionException(nodeId, error));
-			})
-			.flatMap((written) -> {
-				Duration duration = Duration.ofNanos(System.nanoTime() - started);
-				this.state.putAll(written);
-				this.sequencer.nodeCompleted(nodeId, duration, written);
-				this.sequencer.nodeExited(nodeId);
-				String next = route(nodeId);
-				return (next != null) ? Mono.just(next) : Mono.empty();
-			});
+			.onErrorResume((error) -> failed(nodeId, started, error))
+			.flatMap((written) -> completed(nodeId, started, written));
+	}
+
+	private <T> Mono<T> failed(String nodeId, long started, Throwable error) {
+		this.sequencer.nodeFailed(nodeId, Duration.ofNanos(System.nanoTime() - started), error);
+		this.sequencer.nodeExited(nodeId);
+		return Mono.error(new NodeExecutionException(nodeId, error));
+	}
+
+	private Mono<String> completed(String nodeId, long started, Map<String, @Nullable Object> written) {
+		Duration duration = Duration.ofNanos(System.nanoTime() - started);
+		this.state.putAll(written);
+		this.sequencer.nodeCompleted(nodeId, duration, written);
+		this.sequencer.nodeExited(nodeId);
+		String next = route(nodeId);
+		return (next != null) ? Mono.just(next) : Mono.empty();
 	}
 
 	private @Nullable String route(String nodeId) {

@@ -77,7 +77,8 @@ public class StreamingGraphExecutor extends GraphExecutor {
 		Objects.requireNonNull(options, "options");
 		Map<String, @Nullable Object> input = copyInput(arguments);
 		return GraphExecutionEventStream.create(name(), options, (filter, listener) -> Flux.defer(() -> {
-			GraphExecution execution = createExecution(input, options).cancelWhenUnobserved(true);
+			validate();
+			GraphExecution execution = newExecution(input, options).cancelWhenUnobserved(true);
 			return execution.entries(ConsumerSpec.of(options, 0, filter).withListener(listener));
 		}));
 	}

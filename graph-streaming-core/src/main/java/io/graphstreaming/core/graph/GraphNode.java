@@ -126,6 +126,16 @@ public final class GraphNode {
 	}
 
 	/**
+	 * The synchronous function of a node declared {@link #nonBlocking()}, which an
+	 * executor may call directly on its own thread instead of through {@link #invoke}:
+	 * the same call, without assembling a {@code Mono} per node.
+	 * @return the function, or {@code null} for reactive, future and blocking nodes
+	 */
+	public @Nullable NodeAction nonBlockingAction() {
+		return this.nonBlocking ? this.blockingAction : null;
+	}
+
+	/**
 	 * Invokes the function once.
 	 * @param state the state
 	 * @param context the context

@@ -51,6 +51,13 @@ public final class ExecutionJournal {
 
 	private static final int CHUNK_MASK = CHUNK_SIZE - 1;
 
+	/**
+	 * The first chunk starts this small and grows (by four, up to a full chunk) as events
+	 * arrive: most executions are short, and a full chunk of references costs 1 KB per
+	 * execution, retained as long as the execution is.
+	 */
+	private static final int FIRST_CHUNK_INITIAL_SIZE = 16;
+
 	private static final JournalCursor[] NO_CURSORS = new JournalCursor[0];
 
 	private final String executionId;
@@ -189,11 +196,18 @@ public final class ExecutionJournal {
 			this.chunks = current;
 		}
 		JournalEntry[] chunk = current[chunkIndex];
+		int offset = (int) ((sequence - 1) & CHUNK_MASK);
 		if (chunk == null) {
-			chunk = new JournalEntry[CHUNK_SIZE];
+			chunk = new JournalEntry[(chunkIndex == 0) ? FIRST_CHUNK_INITIAL_SIZE : CHUNK_SIZE];
 			current[chunkIndex] = chunk;
 		}
-		chunk[(int) ((sequence - 1) & CHUNK_MASK)] = entry;
+		else if (offset >= chunk.length) {
+			// Only the first chunk grows. Readers see the grown copy: they read the volatile
+			// head before the chunk, and the copy is stored before the head is published.
+			chunk = Arrays.copyOf(chunk, Math.min(CHUNK_SIZE, chunk.length * 4));
+			current[chunkIndex] = chunk;
+		}
+		chunk[offset] = entry;
 	}
 
 	private void trim(long newHead) {

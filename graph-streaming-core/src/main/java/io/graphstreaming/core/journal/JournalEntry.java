@@ -1,17 +1,21 @@
 package io.graphstreaming.core.journal;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
+import io.graphstreaming.core.codec.CompressionCodec;
 import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.options.CompressionAlgorithm;
 
 /**
  * One event as the journal holds it, with room for its serialized form. The first
  * consumer that needs bytes (a transport, a spill segment) serializes the event once;
  * every other consumer of the same event reuses those bytes. In-process consumers never
- * pay for serialization.
+ * pay for serialization. The same holds for compression: the first consumer that needs
+ * the event compressed with an algorithm compresses it, once, and the others reuse that.
  */
 public final class JournalEntry {
 
@@ -20,6 +24,8 @@ public final class JournalEntry {
 	private volatile @Nullable Object serializer;
 
 	private volatile byte @Nullable [] bytes;
+
+	private volatile @Nullable CompressedForms compressed;
 
 	/**
 	 * Wraps a sequenced event.
@@ -64,9 +70,70 @@ public final class JournalEntry {
 		return computed;
 	}
 
+	/**
+	 * The serialized form made by {@code serializer}, compressed by {@code codec}. Each
+	 * algorithm's form is computed at most once per serialized form (concurrent callers
+	 * wait for the one computing it) and kept with the entry; a codec of the same
+	 * algorithm with other parameters reuses the form already made.
+	 * @param serializer a stable serializer instance, as for {@link #serialized(Function)}
+	 * @param codec the codec
+	 * @return the compressed bytes; callers must not modify them
+	 */
+	public byte[] compressed(Function<GraphExecutionEvent, byte[]> serializer, CompressionCodec codec) {
+		if (codec.algorithm() == CompressionAlgorithm.NONE) {
+			return serialized(serializer);
+		}
+		CompressedForms forms = this.compressed;
+		if (forms == null || forms.serializer != serializer) {
+			synchronized (this) {
+				forms = this.compressed;
+				if (forms == null || forms.serializer != serializer) {
+					forms = new CompressedForms(serializer, serialized(serializer));
+					this.compressed = forms;
+				}
+			}
+		}
+		return forms.get(codec);
+	}
+
 	@Override
 	public String toString() {
 		return "JournalEntry[" + this.event + "]";
+	}
+
+	/**
+	 * The compressed forms of one serializer's bytes, one slot per algorithm.
+	 */
+	private static final class CompressedForms {
+
+		private final Object serializer;
+
+		private final byte[] source;
+
+		private final AtomicReferenceArray<byte[]> forms = new AtomicReferenceArray<>(
+				CompressionAlgorithm.values().length);
+
+		CompressedForms(Object serializer, byte[] source) {
+			this.serializer = serializer;
+			this.source = source;
+		}
+
+		byte[] get(CompressionCodec codec) {
+			int slot = codec.algorithm().ordinal();
+			byte[] form = this.forms.get(slot);
+			if (form != null) {
+				return form;
+			}
+			synchronized (this) {
+				form = this.forms.get(slot);
+				if (form == null) {
+					form = codec.compress(this.source);
+					this.forms.set(slot, form);
+				}
+				return form;
+			}
+		}
+
 	}
 
 }

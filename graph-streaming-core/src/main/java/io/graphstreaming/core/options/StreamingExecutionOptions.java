@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import io.graphstreaming.core.codec.CompressionCodec;
 import io.graphstreaming.core.event.GraphExecutionEventHandler;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
@@ -21,10 +22,10 @@ import io.graphstreaming.core.metrics.StreamingMetricsListener;
  * of the builder validates its argument, and {@link Builder#build()} checks the options
  * against each other.
  *
- * <p>Options whose feature ships in a later release (event compression, adaptive
- * compression, memory-mapped buffers, client auto-reconnect) are typed and validated
- * here, but enabling them is rejected by {@code build()} with a message that says so:
- * an option is never accepted and then ignored.
+ * <p>Options whose feature ships in a later release (memory-mapped buffers) are typed
+ * and validated here, but enabling them is rejected by {@code build()} with a message
+ * that says so: an option is never accepted and then ignored. Event compression is
+ * applied by the transports (see {@code io.graphstreaming.core.codec}).
  */
 public final class StreamingExecutionOptions {
 
@@ -163,8 +164,9 @@ public final class StreamingExecutionOptions {
 
 	/**
 	 * The guide's high-throughput configuration: large buffers and producer batching of
-	 * 20 events or 50 ms. (The guide also turns on Brotli compression; that is applied by
-	 * the transports, not by these options, until compression ships.)
+	 * 20 events or 50 ms. (The guide also turns on Brotli compression; this preset leaves
+	 * it off because Brotli needs an optional native library: add
+	 * {@code .configure().withCompression(CompressionAlgorithm.BROTLI).build()}.)
 	 * @return high-throughput options
 	 */
 	public static StreamingExecutionOptions highThroughput() {
@@ -907,22 +909,21 @@ public final class StreamingExecutionOptions {
 		 * Checks the options against each other and builds them.
 		 * @return immutable options
 		 * @throws IllegalArgumentException if the maximum buffer is below the buffer size,
-		 * or a feature that this release cannot honour yet is enabled
+		 * event compression is enabled with {@code brotli} where Brotli cannot load (the
+		 * message names the platform and suggests gzip), or a feature that this release
+		 * cannot honour yet is enabled
 		 */
 		public StreamingExecutionOptions build() {
 			if (this.maxBufferSize < this.bufferSize) {
 				throw new IllegalArgumentException("maxBufferSize (" + this.maxBufferSize
 						+ ") must be >= bufferSize (" + this.bufferSize + ")");
 			}
-			unsupported("enableEventCompression", this.enableEventCompression,
-					"event compression ships with the compression release; "
-							+ "use HTTP response compression (server.compression) meanwhile");
-			unsupported("enableAdaptiveCompression", this.enableAdaptiveCompression,
-					"adaptive compression ships with the compression release");
+			if (this.enableEventCompression) {
+				// Brotli where its native library cannot load is refused, never swapped for gzip.
+				CompressionCodec.requireAvailable(this.compressionAlgorithm);
+			}
 			unsupported("enableMemoryMappedBuffers", this.enableMemoryMappedBuffers,
 					"memory-mapped journal segments ship with the spill release");
-			unsupported("enableAutoReconnect", this.enableAutoReconnect,
-					"auto-reconnect belongs to the remote client, which ships in a later release");
 			return new StreamingExecutionOptions(this);
 		}
 

@@ -42,6 +42,11 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * <p>Streams from {@code StreamingGraphExecutor.executeStream} are cold: every
  * subscription runs the graph once, and cancelling the subscription cancels that run.
  * {@link #status()} reports the latest subscription.
+ *
+ * <p>A stream over a {@link ConnectingSource} (a remote server's events) has the same
+ * operators; its subscriptions start {@link StreamStatus#CONNECTING} instead of
+ * {@link StreamStatus#ACTIVE} and report the source's connection changes
+ * ({@link StreamStatus#CONNECTED}, {@link StreamStatus#RECONNECTING}) as status changes.
  */
 public final class GraphExecutionEventStream implements Publisher<GraphExecutionEvent> {
 
@@ -143,8 +148,17 @@ public final class GraphExecutionEventStream implements Publisher<GraphExecution
 			// Reset before the consumer opens: its cursor may report buffering or drops as soon
 			// as it is attached, and those must not be overwritten.
 			this.dropped.set(0);
-			this.status.restart();
-			return this.source.open(this.filter, new StatusListener())
+			StatusListener listener = new StatusListener();
+			Flux<JournalEntry> opened;
+			if (this.source instanceof ConnectingSource connecting) {
+				this.status.restart(StreamStatus.CONNECTING);
+				opened = connecting.open(this.filter, listener, listener);
+			}
+			else {
+				this.status.restart(StreamStatus.ACTIVE);
+				opened = this.source.open(this.filter, listener);
+			}
+			return opened
 				.doOnNext((entry) -> {
 					if (entry.event().isTerminal()) {
 						terminal.set(entry.event().eventType());
@@ -301,9 +315,37 @@ public final class GraphExecutionEventStream implements Publisher<GraphExecution
 	}
 
 	/**
-	 * Turns cursor notifications into status changes and metrics.
+	 * A source whose consumers connect to a remote server: each consumer starts
+	 * {@link StreamStatus#CONNECTING} and reports its connection changes.
 	 */
-	private final class StatusListener implements ConsumerListener {
+	public interface ConnectingSource extends Source {
+
+		/**
+		 * Opens one consumer that reports its connection changes.
+		 * @param filter the events it receives
+		 * @param listener told of buffering and drops
+		 * @param connection told when the consumer connects, loses its connection and
+		 * reconnects
+		 * @return the entries, cold
+		 */
+		Flux<JournalEntry> open(EventFilter filter, ConsumerListener listener, ConnectionListener connection);
+
+		@Override
+		default Flux<JournalEntry> open(EventFilter filter, ConsumerListener listener) {
+			return open(filter, listener, ConnectionListener.NONE);
+		}
+
+	}
+
+	/**
+	 * Turns cursor and connection notifications into status changes and metrics.
+	 */
+	private final class StatusListener implements ConsumerListener, ConnectionListener {
+
+		@Override
+		public void onConnection(StreamStatus status, String reason) {
+			GraphExecutionEventStream.this.status.transition(status, reason);
+		}
 
 		@Override
 		public void onBuffering(boolean buffering) {

@@ -29,8 +29,8 @@ final class StreamStatusTracker {
 		return () -> this.listeners.remove(listener);
 	}
 
-	void restart() {
-		transition(StreamStatus.ACTIVE, "subscribed", true);
+	void restart(StreamStatus initial) {
+		transition(initial, "subscribed", true);
 	}
 
 	void transition(StreamStatus next, String reason) {

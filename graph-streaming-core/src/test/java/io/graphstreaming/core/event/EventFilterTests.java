@@ -83,4 +83,20 @@ class EventFilterTests {
 			.withMessage("A node filter needs at least one node id");
 	}
 
+	@Test
+	void accessorsExposeTypesNodesAndWhetherThereIsAPredicate() {
+		EventFilter filter = EventFilter.all()
+			.withTypes(List.of(NODE_STARTED, NODE_COMPLETED))
+			.withNodes(List.of("a"))
+			.withPredicate((event) -> true);
+
+		assertThat(EventFilter.all().eventTypes()).isNull();
+		assertThat(EventFilter.all().nodeIds()).isNull();
+		assertThat(EventFilter.all().hasPredicate()).isFalse();
+		assertThat(filter.eventTypes()).containsExactlyInAnyOrder(NODE_STARTED, NODE_COMPLETED);
+		assertThat(filter.nodeIds()).containsExactly("a");
+		assertThat(filter.hasPredicate()).isTrue();
+		assertThat(filter.withTypes(List.of(GraphExecutionEventType.EXECUTION_COMPLETED)).eventTypes()).isEmpty();
+	}
+
 }

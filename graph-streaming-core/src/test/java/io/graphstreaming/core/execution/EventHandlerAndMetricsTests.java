@@ -87,6 +87,25 @@ class EventHandlerAndMetricsTests {
 	}
 
 	@Test
+	void metricsListenerHasHeardOfEveryEventBeforeAConsumerReceivesIt() {
+		RecordingMetrics metrics = new RecordingMetrics();
+		StreamingExecutionOptions options = StreamingExecutionOptions.builder()
+			.withMetrics()
+			.withMetricsListener(metrics)
+			.build();
+		List<Long> unheard = new CopyOnWriteArrayList<>();
+
+		this.executor.executeStream(Map.of(), options).flux().doOnNext((event) -> {
+			if (!metrics.events.contains(event)) {
+				unheard.add(event.sequence());
+			}
+		}).blockLast(Duration.ofSeconds(10));
+
+		assertThat(unheard).isEmpty();
+		assertThat(sequences(metrics.events)).containsExactlyElementsOf(range(1, 14));
+	}
+
+	@Test
 	void throwingMetricsListenerDoesNotBreakTheStream() {
 		StreamingExecutionOptions options = StreamingExecutionOptions.builder()
 			.withMetrics()

@@ -312,22 +312,46 @@ class StreamingExecutionOptionsTests {
 	}
 
 	@Test
-	void buildRejectsEventCompressionUntilItShips() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> StreamingExecutionOptions.builder().withCompression(CompressionAlgorithm.GZIP).build())
-			.withMessage("enableEventCompression cannot be honoured by this version: event compression ships with the "
-					+ "compression release; use HTTP response compression (server.compression) meanwhile");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> StreamingExecutionOptions.builder().withCompressionEnabled(true).build())
-			.withMessageStartingWith("enableEventCompression cannot be honoured by this version");
+	void buildAcceptsEventCompressionWithEveryAvailableAlgorithm() {
+		for (CompressionAlgorithm algorithm : CompressionAlgorithm.values()) {
+			StreamingExecutionOptions options = StreamingExecutionOptions.builder().withCompression(algorithm).build();
+
+			assertThat(options.enableEventCompression()).isTrue();
+			assertThat(options.compressionAlgorithm()).isEqualTo(algorithm);
+		}
+		assertThat(StreamingExecutionOptions.builder().withCompressionEnabled(true).build().compressionAlgorithm())
+			.isEqualTo(CompressionAlgorithm.GZIP);
 	}
 
 	@Test
-	void buildRejectsAdaptiveCompressionUntilItShips() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> StreamingExecutionOptions.builder().withAdaptiveCompression(true, 10, 0.1, 1, 2).build())
-			.withMessage("enableAdaptiveCompression cannot be honoured by this version: adaptive compression ships "
-					+ "with the compression release");
+	void buildAcceptsAdaptiveCompression() {
+		StreamingExecutionOptions options = StreamingExecutionOptions.builder()
+			.withCompression(CompressionAlgorithm.GZIP)
+			.withAdaptiveCompression(true, 10, 0.2, 1024, 4096)
+			.build();
+
+		assertThat(options.enableAdaptiveCompression()).isTrue();
+		assertThat(options.adaptiveCompressionWindowSize()).isEqualTo(10);
+	}
+
+	@Test
+	void buildRejectsBrotliWhereItCannotLoadNamingThePlatformAndSuggestingGzip() {
+		System.setProperty("graphstreaming.brotli.disabled", "true");
+		try {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> StreamingExecutionOptions.builder().withCompression(CompressionAlgorithm.BROTLI).build())
+				.withMessageStartingWith("compressionAlgorithm brotli is not available on "
+						+ System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
+						+ System.getProperty("os.arch") + ": it is disabled by the system property")
+				.withMessageEndingWith("or use compression algorithm gzip");
+			assertThat(StreamingExecutionOptions.builder()
+				.withCompressionAlgorithm(CompressionAlgorithm.BROTLI)
+				.build()
+				.enableEventCompression()).as("brotli configured but compression off builds").isFalse();
+		}
+		finally {
+			System.clearProperty("graphstreaming.brotli.disabled");
+		}
 	}
 
 	@Test
@@ -339,11 +363,17 @@ class StreamingExecutionOptionsTests {
 	}
 
 	@Test
-	void buildRejectsAutoReconnectUntilItShips() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> StreamingExecutionOptions.builder().withAutoReconnect(true).build())
-			.withMessage("enableAutoReconnect cannot be honoured by this version: auto-reconnect belongs to the "
-					+ "remote client, which ships in a later release");
+	void buildAcceptsAutoReconnectForTheRemoteClient() {
+		StreamingExecutionOptions options = StreamingExecutionOptions.builder()
+			.withAutoReconnect(true)
+			.withReconnect(5, Duration.ofMillis(10), Duration.ofMillis(200))
+			.build();
+
+		assertThat(options.enableAutoReconnect()).isTrue();
+		assertThat(options.maxReconnectAttempts()).isEqualTo(5);
+		assertThat(options.initialReconnectDelay()).isEqualTo(Duration.ofMillis(10));
+		assertThat(options.maxReconnectDelay()).isEqualTo(Duration.ofMillis(200));
+		assertThat(options.configure().build().enableAutoReconnect()).isTrue();
 	}
 
 	@Test

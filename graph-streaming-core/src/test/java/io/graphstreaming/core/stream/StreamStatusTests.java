@@ -1,17 +1,24 @@
 package io.graphstreaming.core.stream;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import io.graphstreaming.core.TestGraphs;
+import io.graphstreaming.core.event.ExecutionCompletedEvent;
+import io.graphstreaming.core.event.ExecutionStartedEvent;
+import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.journal.BufferOverflowException;
+import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.options.OverflowPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
@@ -19,8 +26,11 @@ import static io.graphstreaming.core.stream.StreamStatus.ACTIVE;
 import static io.graphstreaming.core.stream.StreamStatus.BUFFERING;
 import static io.graphstreaming.core.stream.StreamStatus.CANCELLED;
 import static io.graphstreaming.core.stream.StreamStatus.COMPLETED;
+import static io.graphstreaming.core.stream.StreamStatus.CONNECTED;
+import static io.graphstreaming.core.stream.StreamStatus.CONNECTING;
 import static io.graphstreaming.core.stream.StreamStatus.FAILED;
 import static io.graphstreaming.core.stream.StreamStatus.NOT_STARTED;
+import static io.graphstreaming.core.stream.StreamStatus.RECONNECTING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -144,6 +154,49 @@ class StreamStatusTests {
 
 		assertThat(viaFlux).extracting(StreamStatusChange::current).containsExactly(ACTIVE, COMPLETED);
 		assertThat(removed).isEmpty();
+	}
+
+	@Test
+	void connectingSourceReportsItsConnectionChangesInOrder() {
+		GraphExecutionEventStream.ConnectingSource source = (filter, listener, connection) -> Flux.defer(() -> {
+			connection.onConnection(CONNECTED, "connected to example:80");
+			return Flux.just(entry(new ExecutionStartedEvent("e", "remote", 1, Instant.EPOCH, "a", Map.of())));
+		}).concatWith(Flux.defer(() -> {
+			connection.onConnection(RECONNECTING, "connection lost; reconnect 1 of 3");
+			connection.onConnection(CONNECTED, "reconnected to example:80");
+			return Flux.just(entry(new ExecutionCompletedEvent("e", "remote", 2, Instant.EPOCH, Duration.ZERO, null)));
+		}));
+		GraphExecutionEventStream stream = GraphExecutionEventStream.create("remote",
+				StreamingExecutionOptions.defaults(), source);
+		List<StreamStatusChange> changes = record(stream);
+
+		StepVerifier.create(stream.flux()).expectNextCount(2).verifyComplete();
+
+		assertThat(changes).containsExactly(new StreamStatusChange(NOT_STARTED, CONNECTING, "subscribed"),
+				new StreamStatusChange(CONNECTING, CONNECTED, "connected to example:80"),
+				new StreamStatusChange(CONNECTED, RECONNECTING, "connection lost; reconnect 1 of 3"),
+				new StreamStatusChange(RECONNECTING, CONNECTED, "reconnected to example:80"),
+				new StreamStatusChange(CONNECTED, COMPLETED, "execution ended"));
+	}
+
+	@Test
+	void connectingSourceThatGivesUpEndsFailedWithItsMessage() {
+		GraphExecutionEventStream.ConnectingSource source = (filter, listener, connection) -> {
+			connection.onConnection(RECONNECTING, "connection refused; reconnect 1 of 1");
+			return Flux.error(new IllegalStateException("gave up after 1 reconnect"));
+		};
+		GraphExecutionEventStream stream = GraphExecutionEventStream.create("remote",
+				StreamingExecutionOptions.defaults(), source);
+		List<StreamStatusChange> changes = record(stream);
+
+		StepVerifier.create(stream.flux()).verifyErrorMessage("gave up after 1 reconnect");
+
+		assertThat(changes).extracting(StreamStatusChange::current).containsExactly(CONNECTING, RECONNECTING, FAILED);
+		assertThat(changes).last().extracting(StreamStatusChange::reason).isEqualTo("gave up after 1 reconnect");
+	}
+
+	private static JournalEntry entry(GraphExecutionEvent event) {
+		return new JournalEntry(event);
 	}
 
 	private static List<StreamStatusChange> record(GraphExecutionEventStream stream) {

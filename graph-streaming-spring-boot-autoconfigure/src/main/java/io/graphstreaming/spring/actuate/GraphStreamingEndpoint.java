@@ -67,7 +67,8 @@ public class GraphStreamingEndpoint {
 	/**
 	 * Cancels an execution.
 	 * @param executionId the execution
-	 * @return its report after the cancellation, or {@code null} (404) when unknown
+	 * @return its report after the cancellation, or {@code null} when unknown (over HTTP,
+	 * {@link GraphStreamingEndpointWebExtension} turns that into a 404)
 	 */
 	@WriteOperation
 	public @Nullable ExecutionReport cancel(@Selector String executionId) {

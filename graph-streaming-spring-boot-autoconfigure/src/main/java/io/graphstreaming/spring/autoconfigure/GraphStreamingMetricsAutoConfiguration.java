@@ -23,16 +23,18 @@ import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.web.StreamLimiter;
 
 /**
- * Micrometer meters and observations for graph streaming, when Micrometer is present and
- * {@code graph.streaming.metrics.enabled} is not false. The meters' binder is picked up
- * by Boot's metrics auto-configuration and bound to every meter registry.
+ * Micrometer meters and observations for graph streaming, when Micrometer is present,
+ * {@code graph.streaming.metrics.enabled} is not false and the graph and execution
+ * registries exist. The meters' binder is picked up by Boot's metrics auto-configuration
+ * and bound to every meter registry.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = GraphStreamingAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "graph.streaming.metrics.enabled", matchIfMissing = true)
+@ConditionalOnBean({ ExecutionRegistry.class, GraphRegistry.class })
 public final class GraphStreamingMetricsAutoConfiguration {
 
 	@Bean

@@ -77,6 +77,8 @@ public class GraphStreamingProperties {
 
 	private final Web web = new Web();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	/**
 	 * Per-graph overrides of the execution options, by graph id.
 	 */
@@ -170,6 +172,10 @@ public class GraphStreamingProperties {
 		return this.web;
 	}
 
+	public Dashboard getDashboard() {
+		return this.dashboard;
+	}
+
 	public Map<String, GraphOverrides> getGraphs() {
 		return this.graphs;
 	}
@@ -212,23 +218,25 @@ public class GraphStreamingProperties {
 	}
 
 	/**
-	 * Event-level compression (not supported by this version: enabling it fails start-up;
-	 * use server.compression for HTTP response compression).
+	 * Event-level compression: SSE responses with Content-Encoding br or gzip negotiated
+	 * from Accept-Encoding, and binary WebSocket frames for clients that ask for them.
 	 */
 	public static class Compression {
 
 		/**
-		 * Whether large serialized events are compressed.
+		 * Whether events are compressed for clients that accept it.
 		 */
 		private boolean enabled = false;
 
 		/**
-		 * Compression algorithm: gzip or brotli.
+		 * Compression algorithm: gzip or brotli (brotli needs brotli4j and its native
+		 * library for the platform; where it cannot load, start-up fails).
 		 */
 		private CompressionAlgorithm algorithm = CompressionAlgorithm.GZIP;
 
 		/**
-		 * Serialized events below this size are never compressed.
+		 * Serialized events below this size are not compressed (the starting threshold
+		 * when adaptive compression is on).
 		 */
 		private DataSize threshold = DataSize.ofKilobytes(8);
 
@@ -273,22 +281,24 @@ public class GraphStreamingProperties {
 			private boolean enabled = false;
 
 			/**
-			 * Recent events whose savings are considered.
+			 * Compressed events whose mean savings decide each threshold step.
 			 */
 			private int windowSize = 100;
 
 			/**
-			 * Savings ratio below which compression backs off.
+			 * Mean savings ratio (1 - compressed/original) below which the threshold
+			 * doubles; at or above it, the threshold halves.
 			 */
 			private double minSavingsRatio = 0.1;
 
 			/**
-			 * Lowest adaptive threshold.
+			 * Lowest adaptive threshold; smaller events are never compressed.
 			 */
 			private DataSize minThreshold = DataSize.ofKilobytes(2);
 
 			/**
-			 * Highest adaptive threshold.
+			 * Highest adaptive threshold; past it, compression pauses (every 10th
+			 * candidate is still compressed as a probe).
 			 */
 			private DataSize maxThreshold = DataSize.ofKilobytes(64);
 
@@ -384,8 +394,8 @@ public class GraphStreamingProperties {
 	}
 
 	/**
-	 * Client reconnection (used by the remote client; not supported by this version:
-	 * enabling it fails start-up).
+	 * Reconnection of the remote client ({@code GraphStreamClient}) built from the
+	 * auto-configured builder.
 	 */
 	public static class Reconnect {
 
@@ -626,6 +636,12 @@ public class GraphStreamingProperties {
 		 */
 		private Duration websocketPingInterval = Duration.ofSeconds(30);
 
+		/**
+		 * Whether WebSocket clients may negotiate permessage-deflate (RFC 7692), which
+		 * compresses every frame in both directions (Reactor Netty only).
+		 */
+		private boolean websocketPermessageDeflate = false;
+
 		public String getBasePath() {
 			return this.basePath;
 		}
@@ -704,6 +720,47 @@ public class GraphStreamingProperties {
 
 		public void setWebsocketPingInterval(Duration websocketPingInterval) {
 			this.websocketPingInterval = websocketPingInterval;
+		}
+
+		public boolean isWebsocketPermessageDeflate() {
+			return this.websocketPermessageDeflate;
+		}
+
+		public void setWebsocketPermessageDeflate(boolean websocketPermessageDeflate) {
+			this.websocketPermessageDeflate = websocketPermessageDeflate;
+		}
+
+	}
+
+	/**
+	 * The live dashboard page (reactive web applications only).
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether the dashboard page is served.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Path of the dashboard page; its scripts and styles are served below it.
+		 */
+		private String path = "/graph-dashboard";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
 		}
 
 	}

@@ -25,7 +25,9 @@ import io.graphstreaming.spring.web.websocket.GraphWebSocketHandlerMapping;
  * The WebSocket endpoint {@code {graph.streaming.web.base-path}/{graphId}/ws} in a
  * reactive web application, unless {@code graph.streaming.web.websocket-enabled} is
  * {@code false}. Client messages are limited to {@code graph.streaming.web.max-request-body};
- * pings are sent every {@code graph.streaming.web.websocket-ping-interval}; sessions count
+ * pings are sent every {@code graph.streaming.web.websocket-ping-interval}; clients may
+ * negotiate permessage-deflate when {@code graph.streaming.web.websocket-permessage-deflate}
+ * is {@code true}; sessions count
  * against the application's {@link StreamLimiter} (one limiter of
  * {@code graph.streaming.web.max-concurrent-streams} is created for the sockets alone when
  * the application has none). Pings, resumes and clients leaving mid-stream are reported to
@@ -61,7 +63,8 @@ public final class GraphStreamingWebSocketAutoConfiguration {
 		StreamLimiter limiter = streamLimiter
 			.getIfAvailable(() -> new StreamLimiter(web.getMaxConcurrentStreams(), web.getRetryAfter()));
 		return new GraphWebSocketHandlerMapping(web.getBasePath(), registry, handler, limiter,
-				GraphWebSocketHandlerMapping.webSocketService(handler.maxMessageBytes()),
+				GraphWebSocketHandlerMapping.webSocketService(handler.maxMessageBytes(),
+						web.isWebsocketPermessageDeflate()),
 				jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 

@@ -195,8 +195,8 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 	private static String keyOf(String prefix, @Nullable String message) {
 		Map<String, String> keys = Map.of("maxBufferSize", "max-buffer-size", "enableEventCompression",
 				"compression.enabled", "enableAdaptiveCompression", "compression.adaptive.enabled",
-				"enableMemoryMappedBuffers", "memory-mapped-buffers.enabled", "enableAutoReconnect",
-				"reconnect.enabled");
+				"compressionAlgorithm", "compression.algorithm", "enableMemoryMappedBuffers",
+				"memory-mapped-buffers.enabled", "enableAutoReconnect", "reconnect.enabled");
 		if (message != null) {
 			for (Map.Entry<String, String> entry : keys.entrySet()) {
 				if (message.startsWith(entry.getKey())) {

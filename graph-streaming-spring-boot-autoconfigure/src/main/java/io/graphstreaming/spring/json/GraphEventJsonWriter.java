@@ -3,12 +3,16 @@ package io.graphstreaming.spring.json;
 import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +25,7 @@ import io.graphstreaming.core.event.ExecutionCompletedEvent;
 import io.graphstreaming.core.event.ExecutionFailedEvent;
 import io.graphstreaming.core.event.ExecutionStartedEvent;
 import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.event.NodeCompletedEvent;
 import io.graphstreaming.core.event.NodeFailedEvent;
 import io.graphstreaming.core.event.NodeOutputChunkEvent;
@@ -42,10 +47,37 @@ import io.graphstreaming.core.event.StateMergeConflictDetectedEvent;
  *
  * <p>Instances are stateless and thread-safe; use one per application so that each
  * journal entry's bytes are computed once and shared by every consumer.
+ *
+ * <p>This runs once for every event a transport sends, so the envelope avoids per-event
+ * work that can be done once: its field names and the event type names are pre-encoded,
+ * and the timestamp is formatted without {@code DateTimeFormatter} (same text as
+ * {@link Instant#toString()}).
  */
 public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[]> {
 
 	private static final System.Logger logger = System.getLogger(GraphEventJsonWriter.class.getName());
+
+	private static final SerializableString EVENT_TYPE = new SerializedString("eventType");
+
+	private static final SerializableString EXECUTION_ID = new SerializedString("executionId");
+
+	private static final SerializableString GRAPH_ID = new SerializedString("graphId");
+
+	private static final SerializableString SEQUENCE = new SerializedString("sequence");
+
+	private static final SerializableString TIMESTAMP = new SerializedString("timestamp");
+
+	private static final SerializableString NODE_ID = new SerializedString("nodeId");
+
+	private static final SerializableString DURATION_MS = new SerializedString("durationMs");
+
+	private static final SerializableString OUTPUT = new SerializedString("output");
+
+	private static final SerializableString CHUNK_INDEX = new SerializedString("chunkIndex");
+
+	private static final SerializableString CHUNK = new SerializedString("chunk");
+
+	private static final SerializableString[] TYPE_NAMES = typeNames();
 
 	private final JsonMapper mapper;
 
@@ -83,14 +115,20 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 		ByteArrayOutputStream out = new ByteArrayOutputStream(256);
 		try (JsonGenerator generator = this.mapper.createGenerator(out)) {
 			generator.writeStartObject();
-			generator.writeStringProperty("eventType", event.eventType().wireName());
-			generator.writeStringProperty("executionId", event.executionId());
-			generator.writeStringProperty("graphId", event.graphId());
-			generator.writeNumberProperty("sequence", event.sequence());
-			generator.writeStringProperty("timestamp", event.timestamp().toString());
+			generator.writeName(EVENT_TYPE);
+			generator.writeString(TYPE_NAMES[event.eventType().ordinal()]);
+			generator.writeName(EXECUTION_ID);
+			generator.writeString(event.executionId());
+			generator.writeName(GRAPH_ID);
+			generator.writeString(event.graphId());
+			generator.writeName(SEQUENCE);
+			generator.writeNumber(event.sequence());
+			generator.writeName(TIMESTAMP);
+			IsoInstant.write(generator, event.timestamp());
 			String nodeId = event.nodeId();
 			if (nodeId != null) {
-				generator.writeStringProperty("nodeId", nodeId);
+				generator.writeName(NODE_ID);
+				generator.writeString(nodeId);
 			}
 			writeTypeFields(generator, event, safeValues);
 			generator.writeEndObject();
@@ -107,8 +145,8 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 			}
 			case NODE_COMPLETED -> {
 				NodeCompletedEvent completed = (NodeCompletedEvent) event;
-				duration(generator, "durationMs", completed.duration());
-				value(generator, "output", completed.output(), safe);
+				duration(generator, DURATION_MS, completed.duration());
+				value(generator, OUTPUT, completed.output(), safe);
 			}
 			case NODE_FAILED -> {
 				NodeFailedEvent failed = (NodeFailedEvent) event;
@@ -171,8 +209,9 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 					((CheckpointRestoredEvent) event).checkpointId());
 			case NODE_OUTPUT_CHUNK -> {
 				NodeOutputChunkEvent chunk = (NodeOutputChunkEvent) event;
-				generator.writeNumberProperty("chunkIndex", chunk.chunkIndex());
-				value(generator, "chunk", chunk.chunk(), safe);
+				generator.writeName(CHUNK_INDEX);
+				generator.writeNumber(chunk.chunkIndex());
+				value(generator, CHUNK, chunk.chunk(), safe);
 			}
 			case NODE_STARTED, NODE_ENTERED, NODE_EXITED -> {
 			}
@@ -186,9 +225,28 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 		generator.writeNumberProperty(name, Math.round(duration.toNanos() / 1_000.0) / 1_000.0);
 	}
 
+	private static void duration(JsonGenerator generator, SerializableString name, Duration duration) {
+		generator.writeName(name);
+		generator.writeNumber(Math.round(duration.toNanos() / 1_000.0) / 1_000.0);
+	}
+
+	private void value(JsonGenerator generator, SerializableString name, @Nullable Object value, boolean safe) {
+		generator.writeName(name);
+		value(generator, value, safe);
+	}
+
 	private void value(JsonGenerator generator, String name, @Nullable Object value, boolean safe) {
 		generator.writeName(name);
+		value(generator, value, safe);
+	}
+
+	private void value(JsonGenerator generator, @Nullable Object value, boolean safe) {
 		if (!safe) {
+			if (value instanceof String text) {
+				// the usual chunk: skip the mapper's serializer lookup
+				generator.writeString(text);
+				return;
+			}
 			generator.writePOJO(value);
 			return;
 		}
@@ -201,6 +259,80 @@ public class GraphEventJsonWriter implements Function<GraphExecutionEvent, byte[
 			generator.writeStringProperty("unserializable", (value != null) ? value.getClass().getName() : "null");
 			generator.writeEndObject();
 		}
+	}
+
+
+	private static SerializableString[] typeNames() {
+		GraphExecutionEventType[] types = GraphExecutionEventType.values();
+		SerializableString[] names = new SerializableString[types.length];
+		for (GraphExecutionEventType type : types) {
+			names[type.ordinal()] = new SerializedString(type.wireName());
+		}
+		return names;
+	}
+
+	/**
+	 * Writes an instant as {@link Instant#toString()} does (ISO-8601, UTC, a fraction of 3,
+	 * 6 or 9 digits when not zero), without {@code DateTimeFormatter}: the text up to the
+	 * seconds is computed once per second and shared (events of a run mostly share their
+	 * second), the fraction is written digit by digit. Years outside 0000-9999 take
+	 * {@code Instant.toString()}.
+	 */
+	static final class IsoInstant {
+
+		private static volatile @Nullable Second current;
+
+		private IsoInstant() {
+		}
+
+		static void write(JsonGenerator generator, Instant instant) {
+			long epochSecond = instant.getEpochSecond();
+			Second second = current;
+			if (second == null || second.epochSecond != epochSecond) {
+				String text = instant.truncatedTo(ChronoUnit.SECONDS).toString();
+				if (text.length() != 20) {
+					generator.writeString(instant.toString());
+					return;
+				}
+				second = new Second(epochSecond, text.substring(0, 19).toCharArray());
+				current = second;
+			}
+			char[] out = new char[30];
+			System.arraycopy(second.text, 0, out, 0, 19);
+			int length = 19;
+			int nano = instant.getNano();
+			if (nano != 0) {
+				int digits;
+				int value;
+				if (nano % 1_000_000 == 0) {
+					digits = 3;
+					value = nano / 1_000_000;
+				}
+				else if (nano % 1_000 == 0) {
+					digits = 6;
+					value = nano / 1_000;
+				}
+				else {
+					digits = 9;
+					value = nano;
+				}
+				out[length++] = '.';
+				for (int i = length + digits - 1; i >= length; i--) {
+					out[i] = (char) ('0' + value % 10);
+					value /= 10;
+				}
+				length += digits;
+			}
+			out[length++] = 'Z';
+			generator.writeString(out, 0, length);
+		}
+
+		/**
+		 * {@code yyyy-MM-ddTHH:mm:ss} of one epoch second.
+		 */
+		private record Second(long epochSecond, char[] text) {
+		}
+
 	}
 
 }

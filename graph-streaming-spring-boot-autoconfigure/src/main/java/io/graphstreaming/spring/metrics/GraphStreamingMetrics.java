@@ -41,7 +41,10 @@ import io.graphstreaming.core.options.OverflowPolicy;
  * {@code graph_streaming_execution_duration_seconds},
  * {@code graph_streaming_executions_active{graph}},
  * {@code graph_streaming_streams_active{transport}} and the backpressure, heartbeat,
- * resume and disconnect meters listed in the README.
+ * resume, disconnect and compression meters listed in the README
+ * ({@code graph_streaming_compression_bytes_in_total{algorithm}},
+ * {@code graph_streaming_compression_bytes_out_total{algorithm}},
+ * {@code graph_streaming_compression_events_total{algorithm,outcome}}).
  *
  * <p>Only low-cardinality tags: graph id, node id, event type, outcome, transport,
  * policy; never an execution id. Meters are looked up once per (graph, kind) and cached,
@@ -66,6 +69,8 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 	private final Map<String, Map<String, GraphMeters>> meters = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> transportCounters = new ConcurrentHashMap<>();
+
+	private final Map<String, CompressionMeters> compressionMeters = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the meters' owner.
@@ -93,6 +98,7 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 		this.registry = meterRegistry;
 		this.meters.clear();
 		this.transportCounters.clear();
+		this.compressionMeters.clear();
 		String prefix = this.defaultMeterName;
 		for (String graphId : this.graphIds.get()) {
 			Gauge.builder(prefix + ".executions.active", this.executions, (registry) -> countActive(registry, graphId))
@@ -203,6 +209,24 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 			.increment();
 	}
 
+	@Override
+	public void eventCompressed(String algorithm, long bytesIn, long bytesOut) {
+		compressionMeters(algorithm).compressed(bytesIn, bytesOut);
+	}
+
+	@Override
+	public void eventCompressionSkipped(String algorithm) {
+		compressionMeters(algorithm).skipped.increment();
+	}
+
+	private CompressionMeters compressionMeters(String algorithm) {
+		CompressionMeters meters = this.compressionMeters.get(algorithm);
+		if (meters == null) {
+			meters = this.compressionMeters.computeIfAbsent(algorithm, CompressionMeters::new);
+		}
+		return meters;
+	}
+
 	private Counter transportCounter(String name, String transport, String description) {
 		return this.transportCounters.computeIfAbsent(name + '/' + transport,
 				(key) -> Counter.builder(this.defaultMeterName + "." + name)
@@ -221,6 +245,52 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 			graph = byGraph.computeIfAbsent(graphId, (id) -> new GraphMeters(meterName, id));
 		}
 		return graph;
+	}
+
+	/**
+	 * The event compression meters of one algorithm, created on first use. The byte
+	 * counters carry the unit in their names ({@code graph_streaming_compression_bytes_in_total});
+	 * a Micrometer base unit would make Prometheus append it a second time.
+	 */
+	private final class CompressionMeters {
+
+		private final Counter bytesIn;
+
+		private final Counter bytesOut;
+
+		private final Counter compressed;
+
+		private final Counter skipped;
+
+		CompressionMeters(String algorithm) {
+			String prefix = GraphStreamingMetrics.this.defaultMeterName + ".compression";
+			MeterRegistry registry = GraphStreamingMetrics.this.registry;
+			this.bytesIn = Counter.builder(prefix + ".bytes.in")
+				.description("Bytes of compressed events before compression, by algorithm")
+				.tag("algorithm", algorithm)
+				.register(registry);
+			this.bytesOut = Counter.builder(prefix + ".bytes.out")
+				.description("Bytes of compressed events after compression, by algorithm")
+				.tag("algorithm", algorithm)
+				.register(registry);
+			this.compressed = events(prefix, algorithm, "compressed", registry);
+			this.skipped = events(prefix, algorithm, "skipped", registry);
+		}
+
+		private static Counter events(String prefix, String algorithm, String outcome, MeterRegistry registry) {
+			return Counter.builder(prefix + ".events")
+				.description("Events sent to consumers that asked for compression, by algorithm and outcome "
+						+ "(compressed, or skipped below the threshold)")
+				.tags("algorithm", algorithm, "outcome", outcome)
+				.register(registry);
+		}
+
+		void compressed(long in, long out) {
+			this.compressed.increment();
+			this.bytesIn.increment(in);
+			this.bytesOut.increment(out);
+		}
+
 	}
 
 	/**

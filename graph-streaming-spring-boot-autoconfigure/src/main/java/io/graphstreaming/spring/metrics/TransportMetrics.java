@@ -32,4 +32,22 @@ public interface TransportMetrics {
 	default void consumerDisconnected(String transport) {
 	}
 
+	/**
+	 * An event was compressed for a consumer (an SSE frame flushed through the
+	 * response's compressor, a WebSocket binary frame).
+	 * @param algorithm {@code gzip} or {@code brotli}
+	 * @param bytesIn the event's size before compression (its frame, for SSE)
+	 * @param bytesOut its size after compression
+	 */
+	default void eventCompressed(String algorithm, long bytesIn, long bytesOut) {
+	}
+
+	/**
+	 * An event went to a consumer that asked for compression but was not compressed:
+	 * below the (adaptive) threshold, or while adaptive compression is paused.
+	 * @param algorithm {@code gzip} or {@code brotli}
+	 */
+	default void eventCompressionSkipped(String algorithm) {
+	}
+
 }

@@ -18,6 +18,7 @@ import io.graphstreaming.spring.web.sse.GraphSseHandler;
  *
  * <pre>
  * GET    {base}                                          graph descriptions
+ * GET    {base}/executions?status=running                executions (all, or by status)
  * GET    {base}/{graphId}                                one description
  * POST   {base}/{graphId}/execute                        run to the end, JSON result
  * POST   {base}/{graphId}/execute/stream                 start and stream (SSE / NDJSON)
@@ -29,9 +30,10 @@ import io.graphstreaming.spring.web.sse.GraphSseHandler;
  * GET    {base}/{graphId}/executions/{id}/events         poll / long poll
  * </pre>
  *
- * The streaming and polling routes exist only when their handler is given. Every error
- * of these routes, thrown or signalled, becomes a {@code application/problem+json}
- * answer through {@link ProblemResponses}.
+ * The streaming and polling routes exist only when their handler is given. The
+ * executions list comes before the graph routes, so it shadows a graph whose id is
+ * {@code executions}. Every error of these routes, thrown or signalled, becomes a
+ * {@code application/problem+json} answer through {@link ProblemResponses}.
  */
 public final class GraphStreamingRouter {
 
@@ -56,6 +58,7 @@ public final class GraphStreamingRouter {
 		String execution = graph + "/executions/{executionId}";
 		RouterFunctions.Builder routes = RouterFunctions.route()
 			.GET(base.isEmpty() ? "/" : base, http::listGraphs)
+			.GET(base + "/executions", http::listExecutions)
 			.GET(graph, http::describeGraph)
 			.POST(graph + "/execute", http::execute)
 			.GET(execution, http::status)

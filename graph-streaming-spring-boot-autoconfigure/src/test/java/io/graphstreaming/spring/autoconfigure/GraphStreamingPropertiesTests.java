@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -144,6 +145,11 @@ class GraphStreamingPropertiesTests {
 				Duration.ofSeconds(3)));
 		cases.add(new PropertyCase("web.websocket-ping-interval", "10s", (p) -> p.getWeb().getWebsocketPingInterval(),
 				Duration.ofSeconds(30), Duration.ofSeconds(10)));
+		cases.add(new PropertyCase("web.websocket-permessage-deflate", "true",
+				(p) -> p.getWeb().isWebsocketPermessageDeflate(), false, true));
+		cases.add(new PropertyCase("dashboard.enabled", "true", (p) -> p.getDashboard().isEnabled(), false, true));
+		cases.add(new PropertyCase("dashboard.path", "/ops/graphs", (p) -> p.getDashboard().getPath(),
+				"/graph-dashboard", "/ops/graphs"));
 		return cases;
 	}
 
@@ -216,7 +222,8 @@ class GraphStreamingPropertiesTests {
 				PREFIX + "compression.adaptive.window-size=50", PREFIX + "compression.adaptive.min-savings-ratio=0.25",
 				PREFIX + "compression.adaptive.min-threshold=1KB", PREFIX + "compression.adaptive.max-threshold=128KB",
 				PREFIX + "memory-mapped-buffers.file-size=16MB", PREFIX + "memory-mapped-buffers.directory=/tmp/segments",
-				PREFIX + "reconnect.max-attempts=5", PREFIX + "reconnect.initial-delay=500ms",
+				PREFIX + "reconnect.enabled=true", PREFIX + "reconnect.max-attempts=5",
+				PREFIX + "reconnect.initial-delay=500ms",
 				PREFIX + "reconnect.max-delay=1m", PREFIX + "metrics.enabled=false", PREFIX + "metrics.meter-name=app.graphs",
 				PREFIX + "journal.retention=2m", PREFIX + "journal.max-events=500")
 			.run((context) -> {
@@ -245,7 +252,7 @@ class GraphStreamingPropertiesTests {
 					assertThat(options.enableMemoryMappedBuffers()).isFalse();
 					assertThat(options.memoryMappedFileSizeBytes()).isEqualTo(16L * 1024 * 1024);
 					assertThat(options.memoryMappedDirectory()).isEqualTo(Path.of("/tmp/segments"));
-					assertThat(options.enableAutoReconnect()).isFalse();
+					assertThat(options.enableAutoReconnect()).isTrue();
 					assertThat(options.maxReconnectAttempts()).isEqualTo(5);
 					assertThat(options.initialReconnectDelay()).isEqualTo(Duration.ofMillis(500));
 					assertThat(options.maxReconnectDelay()).isEqualTo(Duration.ofMinutes(1));
@@ -337,13 +344,10 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("producer-batch-size=0", "producer-batch-size"),
 				Arguments.of("producer-flush-interval=0s", "producer-flush-interval"),
 				Arguments.of("heartbeat.interval=0s", "heartbeat.interval"),
-				Arguments.of("compression.enabled=true", "compression.enabled"),
 				Arguments.of("compression.algorithm=zip", "compression.algorithm"),
 				Arguments.of("compression.threshold=3GB", "compression.threshold"),
-				Arguments.of("compression.adaptive.enabled=true", "compression.adaptive.enabled"),
 				Arguments.of("memory-mapped-buffers.enabled=true", "memory-mapped-buffers.enabled"),
 				Arguments.of("memory-mapped-buffers.file-size=1KB", "memory-mapped-buffers.file-size"),
-				Arguments.of("reconnect.enabled=true", "reconnect.enabled"),
 				Arguments.of("metrics.meter-name=Bad Name", "metrics.meter-name"),
 				Arguments.of("journal.max-events=0", "journal.max-events"),
 				Arguments.of("journal.retention=-1s", "journal.retention"),
@@ -352,7 +356,6 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("graphs.alpha.max-buffer-size=10", "graphs.alpha.max-buffer-size"),
 				Arguments.of("graphs.alpha.overflow-policy=bogus", "graphs.alpha.overflow-policy"),
 				Arguments.of("graphs.alpha.event-types-to-emit=Bogus", "graphs.alpha.event-types-to-emit"),
-				Arguments.of("graphs.alpha.compression.enabled=true", "graphs.alpha.compression.enabled"),
 				Arguments.of("graphs.unregistered.buffer-size=0", "graphs.unregistered.buffer-size"));
 	}
 
@@ -360,6 +363,50 @@ class GraphStreamingPropertiesTests {
 	@MethodSource("invalidValues")
 	void runWithInvalidValueShouldFailNamingTheKey(String property, String key) {
 		assertStartupFailsNaming(property, key);
+	}
+
+	@Test
+	void runWithCompressionEnabledShouldStartAndApplyIt() {
+		this.webContextRunner.withPropertyValues(PREFIX + "compression.enabled=true",
+				PREFIX + "compression.algorithm=brotli", PREFIX + "compression.adaptive.enabled=true",
+				PREFIX + "graphs.alpha.compression.enabled=false", PREFIX + "graphs.beta.compression.algorithm=gzip")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				GraphRegistry registry = context.getBean(GraphRegistry.class);
+				assertThat(registry.options("alpha").enableEventCompression()).isFalse();
+				assertThat(registry.options("beta").enableEventCompression()).isTrue();
+				assertThat(registry.options("beta").compressionAlgorithm()).isEqualTo(CompressionAlgorithm.GZIP);
+				assertThat(registry.options("beta").enableAdaptiveCompression()).isTrue();
+			});
+	}
+
+	/**
+	 * Brotli configured where it cannot load fails start-up naming the key, the platform
+	 * and the alternative, never a silent switch to gzip.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("brotliWhereItCannotLoad")
+	void runWithBrotliWhereItCannotLoadShouldFailNamingTheKey(String enable, String algorithm, String key) {
+		System.setProperty("graphstreaming.brotli.disabled", "true");
+		try {
+			this.webContextRunner.withPropertyValues(PREFIX + enable, PREFIX + algorithm).run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(messages(context.getStartupFailure())).contains(PREFIX + key)
+					.contains("brotli is not available on " + System.getProperty("os.name").toLowerCase(Locale.ROOT))
+					.contains("or use compression algorithm gzip");
+			});
+			this.webContextRunner.withPropertyValues(PREFIX + algorithm)
+				.run((context) -> assertThat(context).as("brotli configured but compression off").hasNotFailed());
+		}
+		finally {
+			System.clearProperty("graphstreaming.brotli.disabled");
+		}
+	}
+
+	static Stream<Arguments> brotliWhereItCannotLoad() {
+		return Stream.of(Arguments.of("compression.enabled=true", "compression.algorithm=brotli", "compression.algorithm"),
+				Arguments.of("graphs.alpha.compression.enabled=true", "graphs.alpha.compression.algorithm=brotli",
+						"graphs.alpha.compression.algorithm"));
 	}
 
 	/**

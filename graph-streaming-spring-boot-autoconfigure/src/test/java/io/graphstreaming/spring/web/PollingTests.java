@@ -95,6 +95,7 @@ class PollingTests extends AbstractWebTransportTests {
 		Reply started = this.client.post("/graphs/synthetic/executions",
 				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");
 		String location = started.header("Location");
+		awaitEvents(location, 3);
 		Reply page = this.client.get(location + "/events?after=3&waitMs=200");
 		assertThat(page.status()).isEqualTo(200);
 		assertThat(page.body()).isEqualTo("{\"events\":[],\"next\":3,\"completed\":false}");
@@ -105,11 +106,16 @@ class PollingTests extends AbstractWebTransportTests {
 	void filtersSkipOtherEventsAndNextMovesPastThem() {
 		Reply started = this.client.post("/graphs/demo/executions", "{}");
 		String events = started.header("Location") + "/events";
-		JsonNode page = this.json.readTree(this.client.get(events + "?eventTypes=NodeCompleted&limit=1").body());
+		JsonNode page = this.json
+			.readTree(this.client.get(events + "?eventTypes=NodeCompleted&limit=1&waitMs=5000").body());
 		assertThat(page.get("events").size()).isEqualTo(1);
 		assertThat(page.get("events").get(0).get("sequence").asLong()).isEqualTo(4);
 		assertThat(page.get("next").asLong()).isEqualTo(4);
 		assertThat(page.get("completed").asBoolean()).isFalse();
+		String location = started.header("Location");
+		this.registry.execution("demo", location.substring(location.lastIndexOf('/') + 1))
+			.result()
+			.block(java.time.Duration.ofSeconds(10));
 		page = this.json.readTree(this.client.get(events + "?eventTypes=NodeCompleted&nodes=finish&after=4").body());
 		assertThat(page.get("events").size()).isEqualTo(1);
 		assertThat(page.get("events").get(0).get("nodeId").asString()).isEqualTo("finish");
@@ -151,6 +157,20 @@ class PollingTests extends AbstractWebTransportTests {
 				"Unknown event type 'Bogus'", path);
 		assertProblem(this.client.get(events + "?nodes=nowhere"), 400, "Bad Request",
 				"unknown node 'nowhere' of graph 'demo'", path);
+	}
+
+	/**
+	 * Runs are asynchronous: waits (by long polling) until the execution has at least
+	 * {@code count} events, so a test may then poll after them.
+	 */
+	private void awaitEvents(String location, long count) {
+		long next = 0;
+		for (int attempt = 0; attempt < 50 && next < count; attempt++) {
+			next = this.json.readTree(this.client.get(location + "/events?after=" + next + "&waitMs=200").body())
+				.get("next")
+				.asLong();
+		}
+		assertThat(next).isGreaterThanOrEqualTo(count);
 	}
 
 }

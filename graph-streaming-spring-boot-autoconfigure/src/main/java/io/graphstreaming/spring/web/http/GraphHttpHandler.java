@@ -3,27 +3,36 @@ package io.graphstreaming.spring.web.http;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.execution.ExecutionResult;
+import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.web.GraphInputReader;
 
 /**
- * The plain HTTP endpoints: graph descriptions, non-streaming execution, an execution's
- * status and its cancellation. Answers are JSON written with the application's mapper.
+ * The plain HTTP endpoints: graph descriptions, non-streaming execution, the list of
+ * executions, an execution's status and its cancellation. Answers are JSON written with
+ * the application's mapper.
  */
 public class GraphHttpHandler {
 
@@ -31,6 +40,14 @@ public class GraphHttpHandler {
 
 	/** The reason an execution cancelled over HTTP carries. */
 	static final String CANCEL_REASON = "cancelled by a DELETE request";
+
+	/** The query parameter of {@link #listExecutions} that selects statuses. */
+	static final String STATUS_PARAMETER = "status";
+
+	/** The status values {@link #STATUS_PARAMETER} accepts, as on the wire. */
+	private static final Set<String> STATUSES = Arrays.stream(ExecutionStatus.values())
+		.map(ExecutionStatus::wireValue)
+		.collect(Collectors.toCollection(LinkedHashSet::new));
 
 	private final GraphRegistry registry;
 
@@ -90,6 +107,28 @@ public class GraphHttpHandler {
 	}
 
 	/**
+	 * {@code GET {base}/executions}: the executions still known (running ones and
+	 * finished ones within their retention), oldest first, each described as by
+	 * {@link #status}. {@code status=running} (or a comma-separated list of
+	 * {@code running}, {@code completed}, {@code failed}, {@code cancelled}) keeps only
+	 * those; another value is a 400. This route shadows the description of a graph whose
+	 * id is {@code executions}.
+	 * @param request the request
+	 * @return the response, a JSON array
+	 */
+	public Mono<ServerResponse> listExecutions(ServerRequest request) {
+		Set<String> statuses = statuses(request);
+		List<Map<String, Object>> body = this.registry.executions()
+			.executions()
+			.stream()
+			.filter((execution) -> statuses.isEmpty() || statuses.contains(execution.status().wireValue()))
+			.sorted(Comparator.comparing(GraphExecution::createdAt))
+			.map(GraphHttpHandler::statusBody)
+			.toList();
+		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(body));
+	}
+
+	/**
 	 * {@code GET {base}/{graphId}/executions/{executionId}}: the execution's
 	 * {@code executionId}, {@code graphId}, {@code status}, {@code startedAt},
 	 * {@code eventCount}, and {@code finishedAt} and {@code currentNode} when known.
@@ -99,6 +138,10 @@ public class GraphHttpHandler {
 	public Mono<ServerResponse> status(ServerRequest request) {
 		GraphExecution execution = this.registry.execution(request.pathVariable("graphId"),
 				request.pathVariable("executionId"));
+		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(statusBody(execution)));
+	}
+
+	private static Map<String, Object> statusBody(GraphExecution execution) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("executionId", execution.executionId());
 		body.put("graphId", execution.graphId());
@@ -113,7 +156,29 @@ public class GraphHttpHandler {
 		if (currentNode != null) {
 			body.put("currentNode", currentNode);
 		}
-		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(body));
+		return body;
+	}
+
+	/**
+	 * The statuses a list request asks for; empty for all.
+	 */
+	private static Set<String> statuses(ServerRequest request) {
+		Set<String> statuses = new LinkedHashSet<>();
+		for (String value : request.queryParams().getOrDefault(STATUS_PARAMETER, List.of())) {
+			for (String status : value.split(",")) {
+				String trimmed = status.strip();
+				if (trimmed.isEmpty()) {
+					continue;
+				}
+				if (!STATUSES.contains(trimmed)) {
+					String shown = (trimmed.length() <= 40) ? trimmed : trimmed.substring(0, 37) + "...";
+					throw new ServerWebInputException("Query parameter 'status' must be one of "
+							+ String.join(", ", STATUSES) + " but was '" + shown + "'");
+				}
+				statuses.add(trimmed);
+			}
+		}
+		return statuses;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
 
+import io.graphstreaming.core.codec.StreamCompressor;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
@@ -63,6 +64,37 @@ final class EventFrameEncoder {
 		DataBuffer buffer = this.bufferFactory
 			.allocateBuffer(this.idPrefix.length + sequence.length + typeLine.length + json.length + FRAME_END.length);
 		return buffer.write(this.idPrefix).write(sequence).write(typeLine).write(json).write(FRAME_END);
+	}
+
+	/**
+	 * Writes the frame of one event into a compressed stream, piece by piece (no frame
+	 * buffer), without flushing.
+	 * @return the frame's size in bytes
+	 */
+	int writeTo(StreamCompressor compressor, JournalEntry entry) {
+		byte[] json = entry.serialized(this.jsonWriter);
+		if (this.format == Format.NDJSON) {
+			compressor.write(json);
+			compressor.write(LINE_END);
+			return json.length + 1;
+		}
+		byte[] sequence = Long.toString(entry.sequence()).getBytes(StandardCharsets.US_ASCII);
+		byte[] typeLine = TYPE_LINES[entry.event().eventType().ordinal()];
+		compressor.write(this.idPrefix);
+		compressor.write(sequence);
+		compressor.write(typeLine);
+		compressor.write(json);
+		compressor.write(FRAME_END);
+		return this.idPrefix.length + sequence.length + typeLine.length + json.length + FRAME_END.length;
+	}
+
+	/**
+	 * Writes a heartbeat comment into a compressed stream, without flushing.
+	 * @return its size in bytes
+	 */
+	int writeHeartbeatTo(StreamCompressor compressor) {
+		compressor.write(HEARTBEAT);
+		return HEARTBEAT.length;
 	}
 
 	/**

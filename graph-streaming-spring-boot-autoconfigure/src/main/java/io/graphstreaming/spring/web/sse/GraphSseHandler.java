@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -20,12 +22,15 @@ import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.graphstreaming.core.codec.CompressionCodec;
+import io.graphstreaming.core.codec.CompressionPolicy;
 import io.graphstreaming.core.event.EventFilter;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.journal.ConsumerSpec;
 import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.core.journal.ExecutionJournal;
 import io.graphstreaming.core.journal.JournalEntry;
+import io.graphstreaming.core.options.CompressionAlgorithm;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.core.stream.IdleHeartbeats;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
@@ -47,6 +52,15 @@ import io.graphstreaming.spring.web.StreamLimiter;
  * frame went out for the graph's heartbeat interval, an SSE stream gets the comment
  * {@code : heartbeat} (NDJSON has no comment syntax and gets none).
  *
+ * <p>When the graph's options enable event compression, the response is compressed the
+ * HTTP way: {@code Content-Encoding: br} or {@code gzip} negotiated from the request's
+ * {@code Accept-Encoding} and the configured algorithm (see {@link ContentCodings}), one
+ * compressed stream per response flushed after every frame and heartbeat (see
+ * {@link CompressedFrameStream}), so that curl {@code --compressed} and browsers decode
+ * each event as it arrives. Such responses carry {@code Vary: Accept-Encoding}; since
+ * they already have a {@code Content-Encoding}, the server's own response compression
+ * ({@code server.compression}) leaves them alone.
+ *
  * <p>Everything that can fail is decided before the 200 is sent: the graph (404), the
  * filters and the {@code Last-Event-ID} (400), the execution (404, 410), the stream
  * permit (429) and the input (400, 413). A {@code Last-Event-ID} (or {@code lastEventId})
@@ -65,6 +79,9 @@ public class GraphSseHandler {
 	public static final String EXECUTION_ID_HEADER = "X-Execution-Id";
 
 	private static final System.Logger logger = System.getLogger(GraphSseHandler.class.getName());
+
+	/** Marks a heartbeat among the frames of a compressed stream. */
+	private static final Object HEARTBEAT = new Object();
 
 	private final GraphRegistry registry;
 
@@ -186,15 +203,29 @@ public class GraphSseHandler {
 			EventFilter filter, StreamLimiter.Permit permit) {
 		try {
 			EventFrameEncoder.Format format = EventFrameEncoder.Format.negotiate(request.headers().accept());
+			DataBufferFactory bufferFactory = request.exchange().getResponse().bufferFactory();
 			EventFrameEncoder encoder = new EventFrameEncoder(format, execution.executionId(), this.jsonWriter,
-					request.exchange().getResponse().bufferFactory());
-			Flux<DataBuffer> body = body(execution, after, filter, encoder, format, permit);
-			return ServerResponse.ok()
+					bufferFactory);
+			StreamingExecutionOptions options = execution.options();
+			boolean compressible = options.enableEventCompression()
+					&& options.compressionAlgorithm() != CompressionAlgorithm.NONE;
+			CompressionAlgorithm coding = compressible ? ContentCodings
+				.negotiate(request.headers().header(HttpHeaders.ACCEPT_ENCODING), options.compressionAlgorithm()) : null;
+			Flux<DataBuffer> body = (coding != null)
+					? compressedBody(execution, after, filter, encoder, format, coding, bufferFactory, permit)
+					: body(execution, after, filter, encoder, format, permit);
+			ServerResponse.BodyBuilder response = ServerResponse.ok()
 				.contentType(format.mediaType())
 				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.header(EXECUTION_ID_HEADER, execution.executionId())
-				.body(BodyInserters.fromDataBuffers(body));
+				.header(EXECUTION_ID_HEADER, execution.executionId());
+			if (compressible) {
+				response.header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+			}
+			if (coding != null) {
+				response.header(HttpHeaders.CONTENT_ENCODING, coding.contentCoding());
+			}
+			return response.body(BodyInserters.fromDataBuffers(body));
 		}
 		catch (RuntimeException ex) {
 			permit.release();
@@ -206,12 +237,46 @@ public class GraphSseHandler {
 			EventFrameEncoder encoder, EventFrameEncoder.Format format, StreamLimiter.Permit permit) {
 		StreamingExecutionOptions options = execution.options();
 		AtomicBoolean terminalSent = new AtomicBoolean();
-		Flux<DataBuffer> events = execution.entries(ConsumerSpec.of(options, after, filter))
-			.map((entry) -> {
+		Flux<DataBuffer> events = entries(execution, after, filter, terminalSent).map(encoder::encode);
+		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
+			events = withHeartbeats(events, options.heartbeatInterval(), encoder::heartbeat);
+		}
+		return finishing(events, terminalSent, permit);
+	}
+
+	/**
+	 * The body with a content coding: frames (and heartbeats, merged in first so that
+	 * the one compressor sees them in order) go through one stream compressor, flushed
+	 * per frame, then its last chunk ends the response. The compressor is released on
+	 * every path.
+	 */
+	private Flux<DataBuffer> compressedBody(GraphExecution execution, long after, EventFilter filter,
+			EventFrameEncoder encoder, EventFrameEncoder.Format format, CompressionAlgorithm coding,
+			DataBufferFactory bufferFactory, StreamLimiter.Permit permit) {
+		StreamingExecutionOptions options = execution.options();
+		AtomicBoolean terminalSent = new AtomicBoolean();
+		Flux<DataBuffer> chunks = Flux.using(
+				() -> new CompressedFrameStream(encoder, CompressionCodec.of(coding).newStreamCompressor(),
+						CompressionPolicy.of(options), this.metrics, bufferFactory),
+				(stream) -> {
+					Flux<Object> frames = entries(execution, after, filter, terminalSent).cast(Object.class);
+					if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
+						frames = withHeartbeats(frames, options.heartbeatInterval(), () -> HEARTBEAT);
+					}
+					return frames
+						.map((frame) -> (frame == HEARTBEAT) ? stream.heartbeat() : stream.event((JournalEntry) frame))
+						.concatWith(Mono.fromCallable(stream::finish));
+				}, CompressedFrameStream::close);
+		return finishing(chunks, terminalSent, permit);
+	}
+
+	private Flux<JournalEntry> entries(GraphExecution execution, long after, EventFilter filter,
+			AtomicBoolean terminalSent) {
+		return execution.entries(ConsumerSpec.of(execution.options(), after, filter))
+			.doOnNext((entry) -> {
 				if (entry.event().isTerminal()) {
 					terminalSent.set(true);
 				}
-				return encoder.encode(entry);
 			})
 			.onErrorResume((error) -> {
 				// The status is sent: end the stream; a reconnect gets the precise error.
@@ -219,10 +284,11 @@ public class GraphSseHandler {
 						+ error);
 				return Flux.empty();
 			});
-		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
-			events = withHeartbeats(events, options.heartbeatInterval(), encoder);
-		}
-		return events.doOnDiscard(DataBuffer.class, DataBufferUtils::release).doFinally((signal) -> {
+	}
+
+	private Flux<DataBuffer> finishing(Flux<DataBuffer> chunks, AtomicBoolean terminalSent,
+			StreamLimiter.Permit permit) {
+		return chunks.doOnDiscard(DataBuffer.class, DataBufferUtils::release).doFinally((signal) -> {
 			permit.release();
 			if (signal == SignalType.CANCEL && !terminalSent.get()) {
 				this.metrics.consumerDisconnected(TRANSPORT);
@@ -231,13 +297,13 @@ public class GraphSseHandler {
 	}
 
 	/**
-	 * Adds a heartbeat comment at each tick of {@code interval} during which no event
-	 * frame went out. Ticks are dropped, not queued, while the client is not reading.
+	 * Adds a heartbeat at each tick of {@code interval} during which no frame went out.
+	 * Ticks are dropped, not queued, while the client is not reading.
 	 */
-	private Flux<DataBuffer> withHeartbeats(Flux<DataBuffer> events, Duration interval, EventFrameEncoder encoder) {
-		return IdleHeartbeats.merge(events, interval, this.timer, () -> {
+	private <T> Flux<T> withHeartbeats(Flux<T> frames, Duration interval, Supplier<T> heartbeat) {
+		return IdleHeartbeats.merge(frames, interval, this.timer, () -> {
 			this.metrics.heartbeatSent(TRANSPORT);
-			return encoder.heartbeat();
+			return heartbeat.get();
 		});
 	}
 

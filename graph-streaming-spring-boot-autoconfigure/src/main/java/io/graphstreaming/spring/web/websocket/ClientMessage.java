@@ -5,6 +5,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.options.CompressionAlgorithm;
 
 /**
  * A message a WebSocket client sends, once read and validated.
@@ -12,13 +13,16 @@ import io.graphstreaming.core.event.EventFilter;
 sealed interface ClientMessage {
 
 	/**
-	 * {@code {"type":"execute","input":{...},"eventTypes":[...],"nodes":[...]}}: start an
-	 * execution of the socket's graph and stream it.
+	 * {@code {"type":"execute","input":{...},"eventTypes":[...],"nodes":[...],"compression":"gzip"}}:
+	 * start an execution of the socket's graph and stream it.
 	 *
 	 * @param input the initial state
 	 * @param filter what this socket receives
+	 * @param compression the algorithm of binary event frames, or {@code null} for text
+	 * frames only
 	 */
-	record Execute(Map<String, @Nullable Object> input, EventFilter filter) implements ClientMessage {
+	record Execute(Map<String, @Nullable Object> input, EventFilter filter,
+			@Nullable CompressionAlgorithm compression) implements ClientMessage {
 	}
 
 	/**
@@ -28,8 +32,11 @@ sealed interface ClientMessage {
 	 * @param executionId the execution
 	 * @param after the last sequence the client has, 0 for all
 	 * @param filter what this socket receives
+	 * @param compression the algorithm of binary event frames, or {@code null} for text
+	 * frames only
 	 */
-	record Resume(String executionId, long after, EventFilter filter) implements ClientMessage {
+	record Resume(String executionId, long after, EventFilter filter,
+			@Nullable CompressionAlgorithm compression) implements ClientMessage {
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.graphstreaming.spring.web.websocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -13,15 +14,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.graphstreaming.core.codec.CompressionCodec;
 import io.graphstreaming.core.event.EventFilter;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.graph.Graph;
+import io.graphstreaming.core.options.CompressionAlgorithm;
 import io.graphstreaming.spring.json.JsonErrorMessages;
 
 /**
  * Reads and validates one client message of the WebSocket protocol, so that everything
  * the socket acts on is well-formed: a JSON object with a known {@code type}, fields of
- * the right JSON types, known event type names and nodes of the socket's graph. Unknown
+ * the right JSON types, known event type names, nodes of the socket's graph and a
+ * compression algorithm this server can use. Unknown
  * extra fields are ignored, so that clients may send newer fields to older servers.
  */
 final class ClientMessageReader {
@@ -64,9 +68,10 @@ final class ClientMessageReader {
 			throw bad("Field 'type' must be a string but was " + JsonErrorMessages.describe(type));
 		}
 		return switch (type.stringValue()) {
-			case EXECUTE -> new ClientMessage.Execute(input(root.get("input")), filter(root, graph));
+			case EXECUTE -> new ClientMessage.Execute(input(root.get("input")), filter(root, graph),
+					compression(root.get("compression")));
 			case RESUME -> new ClientMessage.Resume(executionId(root.get("executionId")), after(root.get("after")),
-					filter(root, graph));
+					filter(root, graph), compression(root.get("compression")));
 			case CANCEL -> new ClientMessage.Cancel();
 			default -> throw bad("Unknown message type '" + abbreviate(type.stringValue())
 					+ "'; expected execute, cancel or resume");
@@ -117,6 +122,33 @@ final class ClientMessageReader {
 			throw bad("Field 'after' must be at least 0 but was " + value);
 		}
 		return value;
+	}
+
+	/**
+	 * {@code "compression"}: {@code gzip} or {@code brotli} (binary frames for large
+	 * events), {@code none} or absent (text frames only). An unknown algorithm, or one this
+	 * server cannot load, is refused.
+	 */
+	private static @Nullable CompressionAlgorithm compression(@Nullable JsonNode compression) {
+		if (compression == null || compression.isNull()) {
+			return null;
+		}
+		if (!compression.isString()) {
+			throw bad("Field 'compression' must be a string (gzip or brotli) but was "
+					+ JsonErrorMessages.describe(compression));
+		}
+		String value = compression.stringValue().strip();
+		CompressionAlgorithm algorithm = switch (value.toLowerCase(Locale.ROOT)) {
+			case "none" -> CompressionAlgorithm.NONE;
+			case "gzip" -> CompressionAlgorithm.GZIP;
+			case "brotli" -> CompressionAlgorithm.BROTLI;
+			default -> throw bad("Field 'compression': unknown algorithm '" + abbreviate(value)
+					+ "'; expected gzip, brotli or none");
+		};
+		if (!CompressionCodec.isAvailable(algorithm)) {
+			throw bad("Field 'compression': brotli is not available on this server; use gzip");
+		}
+		return (algorithm != CompressionAlgorithm.NONE) ? algorithm : null;
 	}
 
 	private static EventFilter filter(JsonNode root, Graph graph) {

@@ -18,15 +18,20 @@ import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.graphstreaming.core.codec.CompressionCodec;
+import io.graphstreaming.core.codec.CompressionPolicy;
 import io.graphstreaming.core.execution.ExecutionExpiredException;
 import io.graphstreaming.core.execution.ExecutionLimitExceededException;
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.journal.ConsumerSpec;
+import io.graphstreaming.core.options.CompressionAlgorithm;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.websocket.WebSocketCodecDelegate.FrameCompression;
 
 /**
  * The WebSocket protocol of {@code /graphs/{graphId}/ws}: a socket streams one execution
@@ -45,7 +50,11 @@ import io.graphstreaming.spring.registry.GraphRegistry;
  * {@code execute}, {@code resume} or {@code cancel} resets the count), and when a client
  * lets {@value #MAX_PENDING_REPLIES} error replies pile up unread.
  *
- * <p>Event frames are the journal entries' cached JSON bytes, sent as they are. The
+ * <p>Event frames are the journal entries' cached JSON bytes, sent as they are. A client
+ * that adds {@code "compression":"gzip"} or {@code "brotli"} to its {@code execute} or
+ * {@code resume} gets events at or above the graph's (adaptive) compression threshold as
+ * binary frames (see {@link CompressedEventFrames}), when the graph's options enable event
+ * compression; an unknown algorithm, or Brotli where it cannot load, is a 400. The
  * socket's send demand drives the consumer's cursor, so a slow client holds back its
  * own stream (and, under the {@code block} overflow policy, the execution) instead of
  * growing a queue. WebSocket pings are sent at a fixed interval while the socket is
@@ -295,7 +304,8 @@ public class GraphWebSocketHandler implements WebSocketHandler {
 			catch (ExecutionLimitExceededException ex) {
 				throw new BadMessageException(429, ex.getMessage());
 			}
-			if (!startStream(created, ConsumerSpec.of(created.options(), 0, execute.filter()))) {
+			if (!startStream(created, ConsumerSpec.of(created.options(), 0, execute.filter()),
+					execute.compression())) {
 				created.cancel("the WebSocket closed before the stream started");
 			}
 		}
@@ -323,7 +333,7 @@ public class GraphWebSocketHandler implements WebSocketHandler {
 						+ found.executionId() + " are no longer kept; the oldest kept is " + firstRetained);
 			}
 			GraphWebSocketHandler.this.metrics.resumeServed(TRANSPORT);
-			startStream(found, ConsumerSpec.of(found.options(), resume.after(), resume.filter()));
+			startStream(found, ConsumerSpec.of(found.options(), resume.after(), resume.filter()), resume.compression());
 		}
 
 		private void cancel() {
@@ -347,14 +357,32 @@ public class GraphWebSocketHandler implements WebSocketHandler {
 		 * Hands the execution's entries to the outbound; returns whether the socket was
 		 * still open to take them.
 		 */
-		private boolean startStream(GraphExecution target, ConsumerSpec spec) {
+		private boolean startStream(GraphExecution target, ConsumerSpec spec,
+				@Nullable CompressionAlgorithm compression) {
 			this.execution = target;
 			this.consecutiveBadMessages = 0;
+			WebSocketCodecDelegate codec = GraphWebSocketHandler.this.codec;
+			FrameCompression frameCompression = frameCompression(target.options(), compression);
 			Flux<WebSocketMessage> frames = target.entries(spec)
-				.map((entry) -> GraphWebSocketHandler.this.codec.event(this.session, entry))
+				.map((entry) -> (frameCompression != null) ? codec.event(this.session, entry, frameCompression)
+						: codec.event(this.session, entry))
 				.onErrorResume(this::streamFailed)
 				.doOnComplete(() -> finish(EXECUTION_ENDED));
 			return this.stream.tryEmitValue(frames).isSuccess();
+		}
+
+		/**
+		 * The compression of this stream: the client's algorithm with the graph's
+		 * threshold policy, when the graph's options enable event compression; none
+		 * otherwise (all frames stay text).
+		 */
+		private @Nullable FrameCompression frameCompression(StreamingExecutionOptions options,
+				@Nullable CompressionAlgorithm requested) {
+			if (requested == null || !options.enableEventCompression()) {
+				return null;
+			}
+			return new FrameCompression(CompressionCodec.of(requested), CompressionPolicy.of(options),
+					GraphWebSocketHandler.this.metrics);
 		}
 
 		/**

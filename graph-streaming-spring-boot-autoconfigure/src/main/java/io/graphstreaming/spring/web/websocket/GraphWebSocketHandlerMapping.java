@@ -98,8 +98,20 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 	 * @return the service
 	 */
 	public static WebSocketService webSocketService(int maxMessageBytes) {
+		return webSocketService(maxMessageBytes, false);
+	}
+
+	/**
+	 * A WebSocket service for the handler, as {@link #webSocketService(int)}, that may
+	 * also accept permessage-deflate (RFC 7692) from clients that offer it. On other
+	 * servers than Reactor Netty the switch has no effect.
+	 * @param maxMessageBytes the handler's message limit
+	 * @param permessageDeflate whether a client offering permessage-deflate gets it
+	 * @return the service
+	 */
+	public static WebSocketService webSocketService(int maxMessageBytes, boolean permessageDeflate) {
 		if (REACTOR_NETTY_PRESENT) {
-			return ReactorNettySupport.webSocketService(maxMessageBytes);
+			return ReactorNettySupport.webSocketService(maxMessageBytes, permessageDeflate);
 		}
 		return new HandshakeWebSocketService();
 	}
@@ -193,10 +205,10 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 	 */
 	private static final class ReactorNettySupport {
 
-		static WebSocketService webSocketService(int maxMessageBytes) {
+		static WebSocketService webSocketService(int maxMessageBytes, boolean permessageDeflate) {
 			int frameLimit = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
 			return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-					() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit)));
+					() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).compress(permessageDeflate)));
 		}
 
 	}

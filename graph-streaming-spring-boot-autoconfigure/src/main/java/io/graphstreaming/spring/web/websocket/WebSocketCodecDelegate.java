@@ -2,24 +2,30 @@ package io.graphstreaming.spring.web.websocket;
 
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.graphstreaming.core.codec.CompressionCodec;
+import io.graphstreaming.core.codec.CompressionPolicy;
 import io.graphstreaming.core.execution.ExecutionExpiredException;
 import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.journal.BufferOverflowException;
 import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.metrics.TransportMetrics;
 
 /**
  * The wire side of the WebSocket protocol: reads client messages and makes the frames the
- * server sends (events as the journal's cached JSON bytes, error replies, pings), so that
+ * server sends (events as the journal's cached JSON bytes or, for a client that asked for
+ * compression, as {@link CompressedEventFrames binary frames}, error replies, pings), so that
  * {@link GraphWebSocketHandler} deals in protocol decisions only.
  */
 final class WebSocketCodecDelegate {
@@ -60,6 +66,26 @@ final class WebSocketCodecDelegate {
 	}
 
 	/**
+	 * One event for a client that asked for compression: a binary frame (tag byte, then
+	 * the entry's cached compressed form) when the policy picks it, otherwise the text
+	 * frame. The compressed form is computed at most once per event and algorithm, however
+	 * many sockets send it.
+	 */
+	WebSocketMessage event(WebSocketSession session, JournalEntry entry, FrameCompression compression) {
+		byte[] json = entry.serialized(this.jsonWriter);
+		if (!compression.policy().shouldCompress(json.length)) {
+			compression.metrics().eventCompressionSkipped(compression.codec().algorithm().value());
+			return new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(json));
+		}
+		byte[] compressed = entry.compressed(this.jsonWriter, compression.codec());
+		compression.policy().recordCompressed(json.length, compressed.length);
+		compression.metrics().eventCompressed(compression.codec().algorithm().value(), json.length, compressed.length);
+		DataBufferFactory factory = session.bufferFactory();
+		DataBuffer payload = factory.join(List.of(factory.wrap(new byte[] { compression.tag() }), factory.wrap(compressed)));
+		return new WebSocketMessage(WebSocketMessage.Type.BINARY, payload);
+	}
+
+	/**
 	 * {@code {"type":"error","status":<status>,"detail":"<detail>"}} as a text frame.
 	 */
 	WebSocketMessage error(WebSocketSession session, int status, String detail) {
@@ -89,6 +115,18 @@ final class WebSocketCodecDelegate {
 
 	WebSocketMessage ping(WebSocketSession session) {
 		return session.pingMessage((factory) -> factory.wrap(EMPTY));
+	}
+
+	/**
+	 * The compression one socket asked for: its codec, the threshold policy of its stream
+	 * and where the outcomes are counted.
+	 */
+	record FrameCompression(CompressionCodec codec, CompressionPolicy policy, TransportMetrics metrics) {
+
+		byte tag() {
+			return CompressedEventFrames.tag(this.codec.algorithm());
+		}
+
 	}
 
 }

@@ -1,0 +1,96 @@
+package io.graphstreaming.spring.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientResponse;
+import tools.jackson.databind.JsonNode;
+
+import io.graphstreaming.core.event.GraphExecutionEvent;
+
+/**
+ * Receives events by long polling
+ * {@code GET {base}/{graphId}/executions/{executionId}/events?after=N&limit=L&waitMs=W}:
+ * one page at a time, the next poll only after the consumer took the previous page,
+ * {@code after} the page's {@code next} (which moves past events the server's filters
+ * skipped), {@code limit} adapted to the network ({@link RemoteConsumer#pollLimit()}).
+ * Every answer counts as progress; the connection is done when an answer says
+ * {@code completed: true}.
+ */
+final class PollingTransport implements Transport {
+
+	private final ClientSettings settings;
+
+	PollingTransport(ClientSettings settings) {
+		this.settings = settings;
+	}
+
+	@Override
+	public Flux<GraphExecutionEvent> open(Attempt attempt) {
+		AtomicLong after = new AtomicLong(attempt.after());
+		AtomicBoolean completed = new AtomicBoolean();
+		Duration wait = attempt.pollWait();
+		String base = this.settings.url(attempt.graphId(), "executions", attempt.executionId(), "events") + "?waitMs="
+				+ wait.toMillis() + SseTransport.query(attempt.eventTypes(), attempt.nodes(), "&") + "&limit=";
+		return Flux.defer(() -> poll(attempt, base + attempt.pollLimit() + "&after=" + after.get(), wait, after,
+				completed))
+			.repeat(() -> !completed.get());
+	}
+
+	private Flux<GraphExecutionEvent> poll(Attempt attempt, String url, Duration wait, AtomicLong after,
+			AtomicBoolean completed) {
+		return this.settings.httpClient()
+			.responseTimeout(wait.plus(attempt.pollGrace()))
+			.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, "application/json"))
+			.get()
+			.uri(url)
+			.responseSingle((response, body) -> body.asByteArray()
+				.defaultIfEmpty(new byte[0])
+				.map((bytes) -> page(response, bytes)))
+			.flatMapMany((page) -> {
+				attempt.connected();
+				attempt.progressed();
+				attempt.pollAnswered();
+				after.accumulateAndGet(page.next(), Math::max);
+				if (page.completed()) {
+					completed.set(true);
+				}
+				return Flux.fromIterable(page.events());
+			});
+	}
+
+	private Page page(HttpClientResponse response, byte[] body) {
+		int status = response.status().code();
+		if (status != 200) {
+			String detail = ClientFailures.problemDetail(this.settings.mapper(), body);
+			throw new ClientFailures.StatusFailure(status,
+					ClientFailures.retryAfter(response.responseHeaders().get("Retry-After")),
+					"the server answered " + response.status() + (detail.isEmpty() ? "" : ": " + detail), false);
+		}
+		JsonNode root = EventParsing.tree(this.settings, body, "a poll answer");
+		JsonNode events = root.path("events");
+		JsonNode next = root.path("next");
+		if (!events.isArray() || !next.isIntegralNumber()) {
+			throw new ClientFailures.ProtocolFailure(
+					"The server sent a poll answer without an 'events' array and a 'next' sequence", false);
+		}
+		List<GraphExecutionEvent> parsed = new ArrayList<>(events.size());
+		for (JsonNode event : events) {
+			parsed.add(EventParsing.event(this.settings, event));
+		}
+		return new Page(parsed, next.longValue(), root.path("completed").asBoolean(false));
+	}
+
+	/**
+	 * One poll answer.
+	 */
+	private record Page(List<GraphExecutionEvent> events, long next, boolean completed) {
+	}
+
+}

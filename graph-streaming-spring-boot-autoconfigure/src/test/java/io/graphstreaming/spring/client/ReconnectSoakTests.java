@@ -1,0 +1,103 @@
+package io.graphstreaming.spring.client;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.spring.client.testapp.ClientTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * 500 executions of {@code synthetic} per transport through a {@link FaultProxy} that
+ * cuts every connection at a random byte (8 KB apart on average): every execution's events arrive
+ * exactly once, in order, ending with {@code ExecutionCompleted}, and no reconnect starts
+ * a second execution. The seed is logged (and in every assertion message); set the
+ * system property {@code graphstreaming.soak.seed} to replay one.
+ *
+ * <p>A start request cut after it was sent fails with
+ * {@link GraphStreamClientException#executionMayHaveStarted()} (the client never repeats
+ * it); such runs are started again here, as an application would, and counted.
+ */
+class ReconnectSoakTests extends AbstractRemoteClientTests {
+
+	private static final System.Logger logger = System.getLogger(ReconnectSoakTests.class.getName());
+
+	private static final int EXECUTIONS = 500;
+
+	private static final int CONCURRENCY = 25;
+
+	@ParameterizedTest
+	@EnumSource(value = ConnectionType.class, names = { "SSE", "WEBSOCKET", "POLLING" })
+	void everySequenceArrivesExactlyOnceAndInOrderDespiteRandomCuts(ConnectionType transport) throws Exception {
+		long seed = Long.getLong("graphstreaming.soak.seed", System.nanoTime());
+		FaultProxy proxy = proxy(seed).cutConnections(8000);
+		GraphStreamClient client = client(proxy.port(), transport, reconnecting(25)).build();
+		Random random = new Random(seed);
+		List<Map<String, Object>> inputs = LongStream.range(0, EXECUTIONS)
+			.mapToObj((i) -> Map.<String, Object>of("nodes", 3 + random.nextInt(8), "delayMs", random.nextInt(3),
+					"chunks", random.nextInt(3)))
+			.toList();
+		AtomicInteger uncertainStarts = new AtomicInteger();
+		Instant begin = Instant.now();
+
+		List<List<GraphExecutionEvent>> runs = Flux.fromIterable(inputs)
+			.flatMap((input) -> run(client, input, uncertainStarts), CONCURRENCY)
+			.collectList()
+			.block(Duration.ofSeconds(90));
+
+		String context = transport + " with " + proxy;
+		assertThat(runs).as(context).hasSize(EXECUTIONS);
+		for (List<GraphExecutionEvent> events : runs) {
+			assertThat(events).as(context).isNotEmpty();
+			assertThat(events).extracting(GraphExecutionEvent::sequence)
+				.as(context)
+				.containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+			assertThat(events).extracting(GraphExecutionEvent::executionId)
+				.as(context)
+				.containsOnly(events.get(0).executionId());
+			assertThat(events.get(events.size() - 1).eventType()).as(context)
+				.isEqualTo(GraphExecutionEventType.EXECUTION_COMPLETED);
+		}
+		assertThat(runs.stream().map((events) -> events.get(0).executionId()).distinct()).as(context)
+			.hasSize(EXECUTIONS);
+		assertThat(proxy.cuts()).as(context).isGreaterThan(EXECUTIONS / 2);
+		long started = this.registry.executions()
+			.executions()
+			.stream()
+			.filter((execution) -> execution.graphId().equals(ClientTestApplication.SYNTHETIC))
+			.map(GraphExecution::createdAt)
+			.filter((createdAt) -> !createdAt.isBefore(begin))
+			.count();
+		assertThat(started).as("executions started on the server, " + context)
+			.isBetween((long) EXECUTIONS, (long) EXECUTIONS + uncertainStarts.get());
+		assertThat(uncertainStarts.get()).as(context).isLessThan(EXECUTIONS / 4);
+		logger.log(Level.INFO, context + ": " + EXECUTIONS + " executions complete, " + uncertainStarts
+				+ " start requests cut after they were sent, " + Duration.between(begin, Instant.now()).toMillis()
+				+ " ms");
+	}
+
+	private static Mono<List<GraphExecutionEvent>> run(GraphStreamClient client, Map<String, Object> input,
+			AtomicInteger uncertainStarts) {
+		return Mono.defer(() -> client.stream(ClientTestApplication.SYNTHETIC, input).flux().collectList())
+			.retryWhen(Retry.max(5)
+				.filter((error) -> error instanceof GraphStreamClientException failure
+						&& failure.executionMayHaveStarted())
+				.doBeforeRetry((signal) -> uncertainStarts.incrementAndGet()));
+	}
+
+}
