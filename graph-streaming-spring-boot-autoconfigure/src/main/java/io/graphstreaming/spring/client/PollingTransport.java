@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.databind.JsonNode;
 

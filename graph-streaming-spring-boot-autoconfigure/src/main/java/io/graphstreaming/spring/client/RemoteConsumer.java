@@ -276,7 +276,7 @@ final class RemoteConsumer {
 			delay = retryAfter;
 		}
 		String what = (this.executionId != null) ? "connection to " + this.settings.address() + " over "
-				+ this.transport.displayName() + " lost" : "could not reach " + this.settings.address();
+				+ this.transport.displayName() + " lost" : "could not start an execution at " + this.settings.address();
 		this.connection.onConnection(StreamStatus.RECONNECTING, what + " (" + ClientFailures.describe(failure)
 				+ "); reconnect " + attempt + " of " + maxAttempts + " in " + delay.toMillis() + " ms"
 				+ ((this.executionId != null) ? ", resuming after sequence " + this.lastSequence : ""));

@@ -143,7 +143,7 @@ class ReconnectBehaviourTests extends AbstractRemoteClientTests {
 				.hasMessageContaining("Connection refused"))
 			.verify(Duration.ofSeconds(10));
 		assertThat(changes).extracting(StreamStatusChange::current).containsExactly(CONNECTING, RECONNECTING, FAILED);
-		assertThat(changes.get(1).reason()).startsWith("could not reach 127.0.0.1:" + proxy.port() + " (");
+		assertThat(changes.get(1).reason()).startsWith("could not start an execution at 127.0.0.1:" + proxy.port() + " (");
 	}
 
 	@Test

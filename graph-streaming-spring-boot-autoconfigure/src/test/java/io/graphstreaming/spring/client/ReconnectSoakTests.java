@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
@@ -26,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 500 executions of {@code synthetic} per transport through a {@link FaultProxy} that
  * cuts every connection at a random byte (8 KB apart on average): every execution's events arrive
  * exactly once, in order, ending with {@code ExecutionCompleted}, and no reconnect starts
- * a second execution. The seed is logged (and in every assertion message); set the
- * system property {@code graphstreaming.soak.seed} to replay one.
+ * a second execution. The seed is logged, published as a JUnit report entry (in the
+ * surefire XML) and part of every assertion message; set the system property
+ * {@code graphstreaming.soak.seed} to replay one.
  *
  * <p>A start request cut after it was sent fails with
  * {@link GraphStreamClientException#executionMayHaveStarted()} (the client never repeats
@@ -43,8 +45,10 @@ class ReconnectSoakTests extends AbstractRemoteClientTests {
 
 	@ParameterizedTest
 	@EnumSource(value = ConnectionType.class, names = { "SSE", "WEBSOCKET", "POLLING" })
-	void everySequenceArrivesExactlyOnceAndInOrderDespiteRandomCuts(ConnectionType transport) throws Exception {
+	void everySequenceArrivesExactlyOnceAndInOrderDespiteRandomCuts(ConnectionType transport, TestReporter reporter)
+			throws Exception {
 		long seed = Long.getLong("graphstreaming.soak.seed", System.nanoTime());
+		reporter.publishEntry("seed", Long.toString(seed));
 		FaultProxy proxy = proxy(seed).cutConnections(8000);
 		GraphStreamClient client = client(proxy.port(), transport, reconnecting(25)).build();
 		Random random = new Random(seed);
@@ -86,9 +90,11 @@ class ReconnectSoakTests extends AbstractRemoteClientTests {
 		assertThat(started).as("executions started on the server, " + context)
 			.isBetween((long) EXECUTIONS, (long) EXECUTIONS + uncertainStarts.get());
 		assertThat(uncertainStarts.get()).as(context).isLessThan(EXECUTIONS / 4);
-		logger.log(Level.INFO, context + ": " + EXECUTIONS + " executions complete, " + uncertainStarts
+		String summary = context + ": " + EXECUTIONS + " executions complete, " + uncertainStarts
 				+ " start requests cut after they were sent, " + Duration.between(begin, Instant.now()).toMillis()
-				+ " ms");
+				+ " ms";
+		logger.log(Level.INFO, summary);
+		reporter.publishEntry("summary", summary);
 	}
 
 	private static Mono<List<GraphExecutionEvent>> run(GraphStreamClient client, Map<String, Object> input,

@@ -73,6 +73,7 @@ class PollingTests extends AbstractWebTransportTests {
 		Reply started = this.client.post("/graphs/synthetic/executions",
 				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");
 		String location = started.header("Location");
+		awaitEvents(location, 3);
 		JsonNode first = this.json.readTree(this.client.get(location + "/events").body());
 		assertThat(first.get("next").asLong()).isEqualTo(3);
 		assertThat(first.get("completed").asBoolean()).isFalse();
