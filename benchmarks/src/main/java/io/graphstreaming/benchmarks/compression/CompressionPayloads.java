@@ -56,8 +56,8 @@ final class CompressionPayloads {
 		for (int i = 0; i < 64; i++) {
 			GraphExecutionEvent event = switch (kind) {
 				case "completed-200B" -> completed(i, Map.of("sentiment", pick(random), "score", 0.5 + i / 200.0));
-				case "completed-2KB" -> completed(i, output(random, 1, 220));
-				case "completed-20KB" -> completed(i, output(random, 16, 190));
+				case "completed-2KB" -> completed(i, output(random, 1, 150));
+				case "completed-20KB" -> completed(i, output(random, 20, 190));
 				case "tokens" -> new NodeOutputChunkEvent(EXECUTION_ID, "agent", 100 + i, TIMESTAMP, "respond", i,
 						token(random));
 				default -> throw new IllegalArgumentException("Unknown payload " + kind);
