@@ -347,8 +347,8 @@ public class GraphStreamingProperties {
 	}
 
 	/**
-	 * Memory-mapped journal segments (not supported by this version: enabling them fails
-	 * start-up).
+	 * Memory-mapped journal segments: past {@code in-memory-events}, a journal's older
+	 * events spill (as event JSON) to segment files, within the byte budgets.
 	 */
 	public static class MemoryMappedBuffers {
 
@@ -366,6 +366,45 @@ public class GraphStreamingProperties {
 		 * Directory of segment files; the system temporary directory when unset.
 		 */
 		private @Nullable Path directory;
+
+		/**
+		 * Newest events of an execution kept in memory; older ones spill to segments.
+		 */
+		private int inMemoryEvents = 1000;
+
+		/**
+		 * Most segment bytes one execution may hold; then the overflow policy applies.
+		 */
+		private DataSize maxBytesPerExecution = DataSize.ofGigabytes(1);
+
+		/**
+		 * Most segment bytes all executions may hold together; then the overflow policy applies.
+		 */
+		private DataSize maxTotalBytes = DataSize.ofGigabytes(4);
+
+		public int getInMemoryEvents() {
+			return this.inMemoryEvents;
+		}
+
+		public void setInMemoryEvents(int inMemoryEvents) {
+			this.inMemoryEvents = inMemoryEvents;
+		}
+
+		public DataSize getMaxBytesPerExecution() {
+			return this.maxBytesPerExecution;
+		}
+
+		public void setMaxBytesPerExecution(DataSize maxBytesPerExecution) {
+			this.maxBytesPerExecution = maxBytesPerExecution;
+		}
+
+		public DataSize getMaxTotalBytes() {
+			return this.maxTotalBytes;
+		}
+
+		public void setMaxTotalBytes(DataSize maxTotalBytes) {
+			this.maxTotalBytes = maxTotalBytes;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -641,6 +680,21 @@ public class GraphStreamingProperties {
 		 * compresses every frame in both directions (Reactor Netty only).
 		 */
 		private boolean websocketPermessageDeflate = false;
+
+		/**
+		 * Whether to set Reactor Netty's reactor.netty.http.server.lastFlushWhenNoRead
+		 * system property (when it is not set already), which avoids keep-alive requests
+		 * left unread after a response completed off the event loop (Reactor Netty 1.3.6).
+		 */
+		private boolean nettyKeepAliveFix = true;
+
+		public boolean isNettyKeepAliveFix() {
+			return this.nettyKeepAliveFix;
+		}
+
+		public void setNettyKeepAliveFix(boolean nettyKeepAliveFix) {
+			this.nettyKeepAliveFix = nettyKeepAliveFix;
+		}
 
 		public String getBasePath() {
 			return this.basePath;

@@ -107,6 +107,14 @@ class GraphStreamingPropertiesTests {
 				(p) -> p.getMemoryMappedBuffers().getFileSize(), DataSize.ofMegabytes(64), DataSize.ofMegabytes(16)));
 		cases.add(new PropertyCase("memory-mapped-buffers.directory", "/tmp/graph-segments",
 				(p) -> p.getMemoryMappedBuffers().getDirectory(), null, Path.of("/tmp/graph-segments")));
+		cases.add(new PropertyCase("memory-mapped-buffers.in-memory-events", "500",
+				(p) -> p.getMemoryMappedBuffers().getInMemoryEvents(), 1000, 500));
+		cases.add(new PropertyCase("memory-mapped-buffers.max-bytes-per-execution", "256MB",
+				(p) -> p.getMemoryMappedBuffers().getMaxBytesPerExecution(), DataSize.ofGigabytes(1),
+				DataSize.ofMegabytes(256)));
+		cases.add(new PropertyCase("memory-mapped-buffers.max-total-bytes", "2GB",
+				(p) -> p.getMemoryMappedBuffers().getMaxTotalBytes(), DataSize.ofGigabytes(4),
+				DataSize.ofGigabytes(2)));
 		cases.add(new PropertyCase("reconnect.enabled", "true", (p) -> p.getReconnect().isEnabled(), false, true));
 		cases.add(new PropertyCase("reconnect.max-attempts", "5", (p) -> p.getReconnect().getMaxAttempts(), 3, 5));
 		cases.add(new PropertyCase("reconnect.initial-delay", "500ms", (p) -> p.getReconnect().getInitialDelay(),
@@ -147,6 +155,8 @@ class GraphStreamingPropertiesTests {
 				Duration.ofSeconds(30), Duration.ofSeconds(10)));
 		cases.add(new PropertyCase("web.websocket-permessage-deflate", "true",
 				(p) -> p.getWeb().isWebsocketPermessageDeflate(), false, true));
+		cases.add(new PropertyCase("web.netty-keep-alive-fix", "false", (p) -> p.getWeb().isNettyKeepAliveFix(), true,
+				false));
 		cases.add(new PropertyCase("dashboard.enabled", "true", (p) -> p.getDashboard().isEnabled(), false, true));
 		cases.add(new PropertyCase("dashboard.path", "/ops/graphs", (p) -> p.getDashboard().getPath(),
 				"/graph-dashboard", "/ops/graphs"));
@@ -346,7 +356,10 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("heartbeat.interval=0s", "heartbeat.interval"),
 				Arguments.of("compression.algorithm=zip", "compression.algorithm"),
 				Arguments.of("compression.threshold=3GB", "compression.threshold"),
-				Arguments.of("memory-mapped-buffers.enabled=true", "memory-mapped-buffers.enabled"),
+				Arguments.of("memory-mapped-buffers.in-memory-events=0", "memory-mapped-buffers.in-memory-events"),
+				Arguments.of("memory-mapped-buffers.max-bytes-per-execution=0B",
+						"memory-mapped-buffers.max-bytes-per-execution"),
+				Arguments.of("memory-mapped-buffers.max-total-bytes=1MB", "memory-mapped-buffers.max-total-bytes"),
 				Arguments.of("memory-mapped-buffers.file-size=1KB", "memory-mapped-buffers.file-size"),
 				Arguments.of("metrics.meter-name=Bad Name", "metrics.meter-name"),
 				Arguments.of("journal.max-events=0", "journal.max-events"),
