@@ -173,6 +173,8 @@ public final class ExecutionRegistry implements AutoCloseable {
 				if (!finished.plus(execution.options().journalRetention()).isAfter(now)) {
 					this.expired.put(execution.executionId(), execution.graphId());
 					this.executions.remove(execution.executionId());
+					// deletes spilled segments (once no consumer still reads them)
+					execution.journal().close();
 					evicted++;
 				}
 			}
@@ -217,13 +219,18 @@ public final class ExecutionRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Stops periodic eviction.
+	 * Stops periodic eviction and closes every execution's journal, deleting spilled
+	 * segment files (each once no consumer still reads it; a JVM shutdown hook removes
+	 * whatever is left at exit).
 	 */
 	@Override
 	public void close() {
 		Disposable current = this.eviction;
 		if (current != null) {
 			current.dispose();
+		}
+		for (GraphExecution execution : this.executions.values()) {
+			execution.journal().close();
 		}
 	}
 

@@ -21,6 +21,7 @@ import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.journal.ConsumerSpec;
 import io.graphstreaming.core.journal.ExecutionJournal;
 import io.graphstreaming.core.journal.JournalEntry;
+import io.graphstreaming.core.journal.SpillSettings;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.core.stream.GraphExecutionEventStream;
 
@@ -77,7 +78,8 @@ public final class GraphExecution {
 		this.journal = new ExecutionJournal(executionId, options.journalMaxEvents(),
 				options.enableMetrics() ? (paused) -> options.metricsListener()
 					.onExecutionPaused(options.metricsMeterName(), this.graphId, paused)
-						: ExecutionJournal.PauseListener.NONE);
+						: ExecutionJournal.PauseListener.NONE,
+				SpillSettings.of(options));
 		this.sequencer = new ExecutionSequencer(executionId, this.graphId, this.journal, options, this::ended);
 		this.executionScheduler = executor.executionScheduler();
 		this.run = new GraphRun(executionId, graph, this.sequencer, this.journal, executor.nodeScheduler(),

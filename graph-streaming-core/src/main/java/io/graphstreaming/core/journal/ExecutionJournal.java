@@ -1,5 +1,6 @@
 package io.graphstreaming.core.journal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +39,20 @@ import io.graphstreaming.core.options.OverflowPolicy;
  * drop and fail policies act on the one consumer instead. Retention keeps at most
  * {@code maxEvents} events, but never trims what an attached lossless consumer has yet to
  * read.
+ *
+ * <p><b>Spill</b> (when created with {@link SpillSettings}): the journal keeps its newest
+ * {@code inMemoryEvents} events in memory and writes older ones, in order and serialized
+ * once, to append-only memory-mapped segment files; a cursor reads whichever holds its
+ * position (a spilled event is read back and deserialized on each read, nothing is
+ * cached, so the heap stays flat however long the backlog). Under the {@code block}
+ * policy a slow consumer then no longer pauses the execution at {@code maxBufferSize}:
+ * it pauses only when the disk budget is exhausted (no room for a new segment in the
+ * execution's or the JVM's budget) and some {@code block} consumer is
+ * {@code maxBufferSize} or more behind; it resumes, as without spill, when that consumer
+ * is back within {@code maxBufferSize}. The other policies act at {@code maxBufferSize}
+ * exactly as without spill. While the budget is exhausted new events stay in memory.
+ * Segments wholly trimmed by retention are deleted at once; the rest are deleted by
+ * {@link #close()} (once no consumer is attached).
  *
  * <p>Threading: {@link #append} must be called by one thread at a time (the execution's
  * sequencer serializes it); everything else is safe from any thread. Readers never lock:
@@ -84,6 +99,16 @@ public final class ExecutionJournal {
 
 	private volatile @Nullable LongConsumer detachListener;
 
+	private final @Nullable SpillStore spill;
+
+	private final int inMemoryEvents;
+
+	private volatile long firstInMemory = 1;
+
+	private volatile boolean spillFull;
+
+	private volatile boolean closeRequested;
+
 	/**
 	 * Creates an empty journal.
 	 * @param executionId the execution it records
@@ -92,12 +117,94 @@ public final class ExecutionJournal {
 	 * paused it
 	 */
 	public ExecutionJournal(String executionId, int maxEvents, PauseListener pauseListener) {
+		this(executionId, maxEvents, pauseListener, null);
+	}
+
+	/**
+	 * Creates an empty journal that spills older events to memory-mapped segments.
+	 * @param executionId the execution it records
+	 * @param maxEvents the most events kept for replay, strictly positive
+	 * @param pauseListener told how long the execution waited each time backpressure
+	 * paused it
+	 * @param spillSettings how to spill, or {@code null} to keep everything in memory
+	 */
+	public ExecutionJournal(String executionId, int maxEvents, PauseListener pauseListener,
+			@Nullable SpillSettings spillSettings) {
 		this.executionId = Objects.requireNonNull(executionId, "executionId");
 		if (maxEvents <= 0) {
 			throw new IllegalArgumentException("maxEvents must be strictly positive but was " + maxEvents);
 		}
 		this.maxEvents = maxEvents;
 		this.pauseListener = Objects.requireNonNull(pauseListener, "pauseListener");
+		this.spill = (spillSettings != null) ? new SpillStore(executionId, spillSettings) : null;
+		this.inMemoryEvents = (spillSettings != null) ? spillSettings.inMemoryEvents() : Integer.MAX_VALUE;
+	}
+
+	/**
+	 * Whether this journal spills older events to memory-mapped segments.
+	 * @return {@code true} when created with spill settings
+	 */
+	public boolean spills() {
+		return this.spill != null;
+	}
+
+	/**
+	 * Whether the last attempt to spill found no room (disk budget exhausted, segment not
+	 * creatable, or journal closed): new events stay in memory meanwhile.
+	 * @return {@code true} while spilling is blocked
+	 */
+	public boolean spillFull() {
+		return this.spillFull;
+	}
+
+	/**
+	 * Bytes of segment files this journal holds now.
+	 * @return bytes, 0 without spill
+	 */
+	public long spilledBytes() {
+		SpillStore store = this.spill;
+		return (store != null) ? store.reservedBytes() : 0;
+	}
+
+	/**
+	 * Segment files this journal holds now.
+	 * @return the count, 0 without spill
+	 */
+	public int spilledSegments() {
+		SpillStore store = this.spill;
+		return (store != null) ? store.segmentCount() : 0;
+	}
+
+	/**
+	 * The directory of this journal's segment files.
+	 * @return the directory, or {@code null} if it never spilled
+	 */
+	public @Nullable Path spillDirectory() {
+		SpillStore store = this.spill;
+		return (store != null) ? store.directory() : null;
+	}
+
+	/**
+	 * The oldest sequence held in memory; older retained events are in segments.
+	 * @return the first in-memory sequence
+	 */
+	public long firstInMemory() {
+		return Math.max(this.firstInMemory, this.firstRetained);
+	}
+
+	/**
+	 * Releases the segment files (unmapped, deleted, their bytes returned to the budget)
+	 * once no consumer is attached: at once if none is, otherwise when the last one
+	 * detaches. Spilled events are then gone, as trimmed ones are. Idempotent; without
+	 * spill it does nothing. The registry calls it when it evicts the execution and when
+	 * it is closed.
+	 */
+	public void close() {
+		this.closeRequested = true;
+		SpillStore store = this.spill;
+		if (store != null && this.cursors.length == 0) {
+			store.close();
+		}
 	}
 
 	/**
@@ -176,6 +283,9 @@ public final class ExecutionJournal {
 			this.terminated = true;
 		}
 		trim(sequence);
+		if (this.spill != null) {
+			spillOlder(sequence);
+		}
 		for (JournalCursor cursor : this.cursors) {
 			cursor.onAppended(entry);
 		}
@@ -231,6 +341,41 @@ public final class ExecutionJournal {
 		for (long index = firstChunk; index <= lastFreeChunk; index++) {
 			current[(int) index] = null;
 		}
+		SpillStore store = this.spill;
+		if (store != null) {
+			store.releaseBefore(keepFrom);
+		}
+	}
+
+	private void spillOlder(long newHead) {
+		SpillStore store = this.spill;
+		long keepFrom = newHead - this.inMemoryEvents + 1;
+		long previous = this.firstInMemory;
+		long next = Math.max(previous, this.firstRetained);
+		boolean full = false;
+		while (next < keepFrom) {
+			JournalEntry entry = inMemory(next);
+			if (entry == null || !store.append(entry)) {
+				full = true;
+				break;
+			}
+			next++;
+		}
+		if (next != previous) {
+			// published after the records: a reader seeing the new value finds them spilled
+			this.firstInMemory = next;
+			JournalEntry[][] current = this.chunks;
+			long lastFreeChunk = ((next - 1) >>> CHUNK_SHIFT) - 1;
+			for (long index = (previous - 1) >>> CHUNK_SHIFT; index <= lastFreeChunk; index++) {
+				current[(int) index] = null;
+			}
+		}
+		this.spillFull = full;
+	}
+
+	private @Nullable JournalEntry inMemory(long sequence) {
+		JournalEntry[] chunk = this.chunks[(int) ((sequence - 1) >>> CHUNK_SHIFT)];
+		return (chunk != null) ? chunk[(int) ((sequence - 1) & CHUNK_MASK)] : null;
 	}
 
 	/**
@@ -242,8 +387,16 @@ public final class ExecutionJournal {
 		if (sequence < this.firstRetained || sequence > this.head || sequence <= 0) {
 			return null;
 		}
-		JournalEntry[] chunk = this.chunks[(int) ((sequence - 1) >>> CHUNK_SHIFT)];
-		return (chunk != null) ? chunk[(int) ((sequence - 1) & CHUNK_MASK)] : null;
+		SpillStore store = this.spill;
+		if (store == null) {
+			return inMemory(sequence);
+		}
+		if (sequence < this.firstInMemory) {
+			return store.read(sequence);
+		}
+		JournalEntry entry = inMemory(sequence);
+		// null: spilled (or trimmed) since firstInMemory was read
+		return (entry != null) ? entry : store.read(sequence);
 	}
 
 	/**
@@ -373,6 +526,10 @@ public final class ExecutionJournal {
 			System.arraycopy(current, index + 1, next, index, current.length - index - 1);
 			this.cursors = next;
 			remaining = next.length;
+		}
+		SpillStore store = this.spill;
+		if (remaining == 0 && store != null && this.closeRequested) {
+			store.close();
 		}
 		cursorMoved();
 		LongConsumer listener = this.detachListener;

@@ -128,8 +128,10 @@ final class JournalCursor implements Subscription {
 	 * Whether this cursor, at the given head, keeps the execution from going on.
 	 */
 	boolean holdsProducer(long head) {
+		// With spill, the backlog lives in segments: block only once the disk budget is out.
 		return this.spec.overflowPolicy() == OverflowPolicy.BLOCK && !this.cancelled
-				&& head - this.position >= this.spec.maxBufferSize();
+				&& head - this.position >= this.spec.maxBufferSize()
+				&& (!this.journal.spills() || this.journal.spillFull());
 	}
 
 	/**

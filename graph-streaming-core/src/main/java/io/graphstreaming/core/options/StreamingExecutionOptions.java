@@ -11,6 +11,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import io.graphstreaming.core.codec.CompressionCodec;
+import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.event.GraphExecutionEventHandler;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
@@ -22,10 +23,10 @@ import io.graphstreaming.core.metrics.StreamingMetricsListener;
  * of the builder validates its argument, and {@link Builder#build()} checks the options
  * against each other.
  *
- * <p>Options whose feature ships in a later release (memory-mapped buffers) are typed
- * and validated here, but enabling them is rejected by {@code build()} with a message
- * that says so: an option is never accepted and then ignored. Event compression is
- * applied by the transports (see {@code io.graphstreaming.core.codec}).
+ * <p>An option is never accepted and then ignored: a feature this release cannot honour
+ * is rejected by {@code build()} with a message that says so. Event compression is
+ * applied by the transports (see {@code io.graphstreaming.core.codec}); memory-mapped
+ * buffers by the execution journal, which then needs an {@link EventSerializer}.
  */
 public final class StreamingExecutionOptions {
 
@@ -85,6 +86,14 @@ public final class StreamingExecutionOptions {
 
 	private final @Nullable Path memoryMappedDirectory;
 
+	private final int memoryMappedInMemoryEvents;
+
+	private final long memoryMappedMaxBytesPerExecution;
+
+	private final long memoryMappedMaxTotalBytes;
+
+	private final @Nullable EventSerializer eventSerializer;
+
 	private final int journalMaxEvents;
 
 	private final Duration journalRetention;
@@ -119,6 +128,10 @@ public final class StreamingExecutionOptions {
 		this.enableMemoryMappedBuffers = builder.enableMemoryMappedBuffers;
 		this.memoryMappedFileSizeBytes = builder.memoryMappedFileSizeBytes;
 		this.memoryMappedDirectory = builder.memoryMappedDirectory;
+		this.memoryMappedInMemoryEvents = builder.memoryMappedInMemoryEvents;
+		this.memoryMappedMaxBytesPerExecution = builder.memoryMappedMaxBytesPerExecution;
+		this.memoryMappedMaxTotalBytes = builder.memoryMappedMaxTotalBytes;
+		this.eventSerializer = builder.eventSerializer;
 		this.journalMaxEvents = builder.journalMaxEvents;
 		this.journalRetention = builder.journalRetention;
 		this.includeFinalState = builder.includeFinalState;
@@ -418,6 +431,38 @@ public final class StreamingExecutionOptions {
 	}
 
 	/**
+	 * The newest events a spilling journal keeps in memory; older ones go to segments.
+	 * @return events, 1,000 by default
+	 */
+	public int memoryMappedInMemoryEvents() {
+		return this.memoryMappedInMemoryEvents;
+	}
+
+	/**
+	 * The most segment bytes one execution may hold (whole segments are counted).
+	 * @return bytes, 1 GiB by default
+	 */
+	public long memoryMappedMaxBytesPerExecution() {
+		return this.memoryMappedMaxBytesPerExecution;
+	}
+
+	/**
+	 * The most segment bytes all executions of this JVM may hold together.
+	 * @return bytes, 4 GiB by default
+	 */
+	public long memoryMappedMaxTotalBytes() {
+		return this.memoryMappedMaxTotalBytes;
+	}
+
+	/**
+	 * Turns events into bytes and back for memory-mapped segments.
+	 * @return the serializer, or {@code null} if none was set
+	 */
+	public @Nullable EventSerializer eventSerializer() {
+		return this.eventSerializer;
+	}
+
+	/**
 	 * The most events of one execution kept for replay and resume. Events that an
 	 * attached consumer has not yet read under the {@code block} policy are kept even
 	 * past this count.
@@ -515,6 +560,14 @@ public final class StreamingExecutionOptions {
 
 		private @Nullable Path memoryMappedDirectory;
 
+		private int memoryMappedInMemoryEvents = 1000;
+
+		private long memoryMappedMaxBytesPerExecution = 1024L * 1024 * 1024;
+
+		private long memoryMappedMaxTotalBytes = 4L * 1024 * 1024 * 1024;
+
+		private @Nullable EventSerializer eventSerializer;
+
 		private int journalMaxEvents = 10_000;
 
 		private Duration journalRetention = Duration.ofMinutes(5);
@@ -553,6 +606,10 @@ public final class StreamingExecutionOptions {
 			this.enableMemoryMappedBuffers = options.enableMemoryMappedBuffers;
 			this.memoryMappedFileSizeBytes = options.memoryMappedFileSizeBytes;
 			this.memoryMappedDirectory = options.memoryMappedDirectory;
+			this.memoryMappedInMemoryEvents = options.memoryMappedInMemoryEvents;
+			this.memoryMappedMaxBytesPerExecution = options.memoryMappedMaxBytesPerExecution;
+			this.memoryMappedMaxTotalBytes = options.memoryMappedMaxTotalBytes;
+			this.eventSerializer = options.eventSerializer;
 			this.journalMaxEvents = options.journalMaxEvents;
 			this.journalRetention = options.journalRetention;
 			this.includeFinalState = options.includeFinalState;
@@ -856,16 +913,60 @@ public final class StreamingExecutionOptions {
 		 * @param fileSizeBytes bytes per segment file, at least 64 KiB
 		 * @param directory where segment files go, or {@code null} for the temporary directory
 		 * @return this builder
-		 * @throws IllegalArgumentException if the size is below 64 KiB
+		 * @throws IllegalArgumentException if the size is below 64 KiB or above 2 GiB - 1
 		 */
 		public Builder withMemoryMappedBuffers(boolean enable, long fileSizeBytes, @Nullable Path directory) {
 			if (fileSizeBytes < 64 * 1024) {
 				throw new IllegalArgumentException(
 						"memoryMappedFileSizeBytes must be >= 65536 but was " + fileSizeBytes);
 			}
+			if (fileSizeBytes > Integer.MAX_VALUE) {
+				throw new IllegalArgumentException(
+						"memoryMappedFileSizeBytes must be <= 2147483647 but was " + fileSizeBytes);
+			}
 			this.enableMemoryMappedBuffers = enable;
 			this.memoryMappedFileSizeBytes = fileSizeBytes;
 			this.memoryMappedDirectory = directory;
+			return this;
+		}
+
+		/**
+		 * Sets the spill limits of memory-mapped buffers (defaults: 1,000 events in memory,
+		 * 1 GiB per execution, 4 GiB in total). Segments are counted whole; when a new one
+		 * does not fit in either budget, the overflow policy applies as it does without
+		 * spill ({@code block}: the run pauses).
+		 * @param inMemoryEvents the newest events kept in memory, strictly positive
+		 * @param maxBytesPerExecution segment bytes one execution may hold, strictly positive
+		 * @param maxTotalBytes segment bytes all executions of the JVM may hold, at least the
+		 * per-execution limit
+		 * @return this builder
+		 * @throws IllegalArgumentException if a limit is not strictly positive or the total
+		 * is below the per-execution limit
+		 */
+		public Builder withMemoryMappedLimits(int inMemoryEvents, long maxBytesPerExecution, long maxTotalBytes) {
+			positive("memoryMappedInMemoryEvents", inMemoryEvents);
+			if (maxBytesPerExecution <= 0) {
+				throw new IllegalArgumentException(
+						"memoryMappedMaxBytesPerExecution must be strictly positive but was " + maxBytesPerExecution);
+			}
+			if (maxTotalBytes < maxBytesPerExecution) {
+				throw new IllegalArgumentException("memoryMappedMaxTotalBytes (" + maxTotalBytes
+						+ ") must be >= memoryMappedMaxBytesPerExecution (" + maxBytesPerExecution + ")");
+			}
+			this.memoryMappedInMemoryEvents = inMemoryEvents;
+			this.memoryMappedMaxBytesPerExecution = maxBytesPerExecution;
+			this.memoryMappedMaxTotalBytes = maxTotalBytes;
+			return this;
+		}
+
+		/**
+		 * Sets the serializer that memory-mapped buffers write events with (core has none;
+		 * the Spring Boot starter supplies the event JSON).
+		 * @param serializer the serializer, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder withEventSerializer(@Nullable EventSerializer serializer) {
+			this.eventSerializer = serializer;
 			return this;
 		}
 
@@ -910,8 +1011,9 @@ public final class StreamingExecutionOptions {
 		 * @return immutable options
 		 * @throws IllegalArgumentException if the maximum buffer is below the buffer size,
 		 * event compression is enabled with {@code brotli} where Brotli cannot load (the
-		 * message names the platform and suggests gzip), or a feature that this release
-		 * cannot honour yet is enabled
+		 * message names the platform and suggests gzip), or memory-mapped buffers are
+		 * enabled without an {@link EventSerializer} or with a per-execution budget below
+		 * one segment
 		 */
 		public StreamingExecutionOptions build() {
 			if (this.maxBufferSize < this.bufferSize) {
@@ -922,15 +1024,19 @@ public final class StreamingExecutionOptions {
 				// Brotli where its native library cannot load is refused, never swapped for gzip.
 				CompressionCodec.requireAvailable(this.compressionAlgorithm);
 			}
-			unsupported("enableMemoryMappedBuffers", this.enableMemoryMappedBuffers,
-					"memory-mapped journal segments ship with the spill release");
-			return new StreamingExecutionOptions(this);
-		}
-
-		private static void unsupported(String option, boolean enabled, String why) {
-			if (enabled) {
-				throw new IllegalArgumentException(option + " cannot be honoured by this version: " + why);
+			if (this.enableMemoryMappedBuffers) {
+				if (this.eventSerializer == null) {
+					throw new IllegalArgumentException("enableMemoryMappedBuffers needs an EventSerializer to write "
+							+ "events to segment files: set one with withEventSerializer(...) (the Spring Boot "
+							+ "starter supplies its JSON serializer)");
+				}
+				if (this.memoryMappedMaxBytesPerExecution < this.memoryMappedFileSizeBytes) {
+					throw new IllegalArgumentException("memoryMappedMaxBytesPerExecution ("
+							+ this.memoryMappedMaxBytesPerExecution + ") must be >= memoryMappedFileSizeBytes ("
+							+ this.memoryMappedFileSizeBytes + ")");
+				}
 			}
+			return new StreamingExecutionOptions(this);
 		}
 
 		private static int positive(String name, int value) {

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.event.GraphExecutionEventHandler;
 import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 
 import static io.graphstreaming.core.event.GraphExecutionEventType.EXECUTION_COMPLETED;
@@ -355,11 +357,48 @@ class StreamingExecutionOptionsTests {
 	}
 
 	@Test
-	void buildRejectsMemoryMappedBuffersUntilTheyShip() {
+	void buildRejectsMemoryMappedBuffersWithoutASerializer() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StreamingExecutionOptions.builder().withMemoryMappedBuffers(true, 1 << 20, null).build())
-			.withMessage("enableMemoryMappedBuffers cannot be honoured by this version: memory-mapped journal "
-					+ "segments ship with the spill release");
+			.withMessageStartingWith("enableMemoryMappedBuffers needs an EventSerializer");
+	}
+
+	@Test
+	void memoryMappedBuffersBuildWithASerializerAndValidatedLimits() {
+		EventSerializer serializer = new EventSerializer() {
+			@Override
+			public byte[] serialize(GraphExecutionEvent event) {
+				return new byte[0];
+			}
+
+			@Override
+			public GraphExecutionEvent deserialize(byte[] bytes) {
+				throw new UnsupportedOperationException();
+			}
+		};
+		StreamingExecutionOptions options = StreamingExecutionOptions.builder()
+			.withMemoryMappedBuffers(true, 1 << 20, null)
+			.withMemoryMappedLimits(10, 4 << 20, 8 << 20)
+			.withEventSerializer(serializer)
+			.build();
+		assertThat(options.enableMemoryMappedBuffers()).isTrue();
+		assertThat(options.memoryMappedInMemoryEvents()).isEqualTo(10);
+		assertThat(options.memoryMappedMaxBytesPerExecution()).isEqualTo(4 << 20);
+		assertThat(options.memoryMappedMaxTotalBytes()).isEqualTo(8 << 20);
+		assertThat(options.eventSerializer()).isSameAs(serializer);
+		assertThat(StreamingExecutionOptions.builder().build().memoryMappedInMemoryEvents()).isEqualTo(1000);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.builder.withMemoryMappedLimits(0, 1, 1))
+			.withMessage("memoryMappedInMemoryEvents must be strictly positive but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.builder.withMemoryMappedLimits(1, 0, 1))
+			.withMessage("memoryMappedMaxBytesPerExecution must be strictly positive but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.builder.withMemoryMappedLimits(1, 2, 1))
+			.withMessage("memoryMappedMaxTotalBytes (1) must be >= memoryMappedMaxBytesPerExecution (2)");
+		assertThatIllegalArgumentException().isThrownBy(() -> StreamingExecutionOptions.builder()
+			.withMemoryMappedBuffers(true, 1 << 20, null)
+			.withMemoryMappedLimits(10, 1 << 19, 1 << 20)
+			.withEventSerializer(serializer)
+			.build())
+			.withMessage("memoryMappedMaxBytesPerExecution (524288) must be >= memoryMappedFileSizeBytes (1048576)");
 	}
 
 	@Test

@@ -15,17 +15,20 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.GraphExecutor;
+import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.metrics.CompositeStreamingMetricsListener;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 import io.graphstreaming.spring.json.GraphEventJsonReader;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.json.JsonEventSerializer;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
 
 /**
  * Graph streaming without the web: binds {@code graph.streaming.*}, registers every
  * {@link GraphExecutor} bean by its id in a {@link GraphRegistry}, and provides the
- * execution registry and the event JSON writer. Each bean backs off when the application
+ * execution registry, the event JSON writer and reader, and the event serializer of
+ * memory-mapped journal segments (that same JSON). Each bean backs off when the application
  * defines its own.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class)
@@ -38,10 +41,11 @@ public final class GraphStreamingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamingOptionsFactory graphStreamingOptionsFactory(GraphStreamingProperties properties,
-			ObjectProvider<StreamingMetricsListener> metricsListener) {
+			ObjectProvider<StreamingMetricsListener> metricsListener, ObjectProvider<EventSerializer> eventSerializer) {
 		GraphStreamingPropertiesValidator.validate(properties);
 		PropertiesStreamingOptionsFactory factory = new PropertiesStreamingOptionsFactory(properties,
-				CompositeStreamingMetricsListener.of(metricsListener.orderedStream().toList()));
+				CompositeStreamingMetricsListener.of(metricsListener.orderedStream().toList()),
+				eventSerializer.getIfAvailable());
 		factory.validateAll();
 		return factory;
 	}
@@ -74,6 +78,12 @@ public final class GraphStreamingAutoConfiguration {
 	@ConditionalOnMissingBean
 	GraphEventJsonReader graphEventJsonReader(ObjectProvider<JsonMapper> jsonMapper) {
 		return new GraphEventJsonReader(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventSerializer graphEventSerializer(GraphEventJsonWriter writer, GraphEventJsonReader reader) {
+		return new JsonEventSerializer(writer, reader);
 	}
 
 }

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties.GraphOverrides;
@@ -28,15 +29,30 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 
 	private final StreamingMetricsListener metricsListener;
 
+	private final @Nullable EventSerializer eventSerializer;
+
 	/**
-	 * Creates the factory.
+	 * Creates the factory, without an event serializer (memory-mapped buffers then fail
+	 * validation).
 	 * @param properties the bound properties
 	 * @param metricsListener the listener metrics go to when enabled
 	 */
 	public PropertiesStreamingOptionsFactory(GraphStreamingProperties properties,
 			StreamingMetricsListener metricsListener) {
+		this(properties, metricsListener, null);
+	}
+
+	/**
+	 * Creates the factory.
+	 * @param properties the bound properties
+	 * @param metricsListener the listener metrics go to when enabled
+	 * @param eventSerializer what memory-mapped journal segments are written with
+	 */
+	public PropertiesStreamingOptionsFactory(GraphStreamingProperties properties,
+			StreamingMetricsListener metricsListener, @Nullable EventSerializer eventSerializer) {
 		this.properties = Objects.requireNonNull(properties, "properties");
 		this.metricsListener = Objects.requireNonNull(metricsListener, "metricsListener");
+		this.eventSerializer = eventSerializer;
 	}
 
 	@Override
@@ -104,6 +120,15 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 				mapped.getDirectory()),
 				new GroupKey("memoryMappedFileSizeBytes", PREFIX + "memory-mapped-buffers.file-size",
 						mapped.getFileSize()));
+		setGroup(() -> builder.withMemoryMappedLimits(mapped.getInMemoryEvents(),
+				mapped.getMaxBytesPerExecution().toBytes(), mapped.getMaxTotalBytes().toBytes()),
+				new GroupKey("memoryMappedInMemoryEvents", PREFIX + "memory-mapped-buffers.in-memory-events",
+						mapped.getInMemoryEvents()),
+				new GroupKey("memoryMappedMaxBytesPerExecution",
+						PREFIX + "memory-mapped-buffers.max-bytes-per-execution", mapped.getMaxBytesPerExecution()),
+				new GroupKey("memoryMappedMaxTotalBytes", PREFIX + "memory-mapped-buffers.max-total-bytes",
+						mapped.getMaxTotalBytes()));
+		builder.withEventSerializer(this.eventSerializer);
 		GraphStreamingProperties.Reconnect reconnect = root.getReconnect();
 		builder.withAutoReconnect(reconnect.isEnabled());
 		setGroup(() -> builder.withReconnect(reconnect.getMaxAttempts(), reconnect.getInitialDelay(),
