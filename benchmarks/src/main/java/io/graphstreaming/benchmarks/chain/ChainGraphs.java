@@ -81,12 +81,32 @@ public final class ChainGraphs {
 	}
 
 	/**
-	 * Spring AI Alibaba Graph 1.1.2.2: {@code StateGraph} with a replace strategy for the
-	 * keys written and {@code node_async} nodes.
+	 * Spring AI Alibaba Graph 1.1.2.2 as compiled by default: {@code StateGraph} with a
+	 * replace strategy for the keys written and {@code node_async} nodes. Its default
+	 * {@code CompileConfig} registers an in-memory checkpoint saver ({@code MemorySaver}),
+	 * which keeps every checkpoint of the default thread: the heap grows run after run.
 	 * @param nodes the chain length
 	 * @return the compiled graph
 	 */
 	public static com.alibaba.cloud.ai.graph.CompiledGraph springAiAlibaba(int nodes) {
+		return springAiAlibaba(nodes, null);
+	}
+
+	/**
+	 * Spring AI Alibaba Graph 1.1.2.2 compiled with no checkpoint saver (an empty
+	 * {@code SaverConfig}): what a run costs without checkpoints, like the other
+	 * contenders here.
+	 * @param nodes the chain length
+	 * @return the compiled graph
+	 */
+	public static com.alibaba.cloud.ai.graph.CompiledGraph springAiAlibabaWithoutSaver(int nodes) {
+		return springAiAlibaba(nodes, com.alibaba.cloud.ai.graph.CompileConfig.builder()
+			.saverConfig(new com.alibaba.cloud.ai.graph.checkpoint.config.SaverConfig())
+			.build());
+	}
+
+	private static com.alibaba.cloud.ai.graph.CompiledGraph springAiAlibaba(int nodes,
+			com.alibaba.cloud.ai.graph.CompileConfig config) {
 		Map<String, Object>[] outputs = outputs(nodes);
 		try {
 			com.alibaba.cloud.ai.graph.StateGraph graph = new com.alibaba.cloud.ai.graph.StateGraph("chain",
@@ -101,7 +121,8 @@ public final class ChainGraphs {
 				graph.addEdge("n" + (i - 1), "n" + i);
 			}
 			graph.addEdge("n" + (nodes - 1), com.alibaba.cloud.ai.graph.StateGraph.END);
-			com.alibaba.cloud.ai.graph.CompiledGraph compiled = graph.compile();
+			com.alibaba.cloud.ai.graph.CompiledGraph compiled = (config != null) ? graph.compile(config)
+					: graph.compile();
 			compiled.setMaxIterations(nodes + 10);
 			return compiled;
 		}

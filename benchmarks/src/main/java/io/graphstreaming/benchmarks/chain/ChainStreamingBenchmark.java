@@ -27,8 +27,9 @@ import io.graphstreaming.core.execution.StreamingGraphExecutor;
 /**
  * Benchmark (a): what one streamed run of a chain of trivial nodes costs, every item
  * consumed, side by side in one run: our {@code executeStream(...).flux()} and
- * {@code executeAsync}, LangGraph4j's and Spring AI Alibaba Graph's {@code stream(...)},
- * and a hand-written Reactor pipeline as the floor. Graphs are built once per trial; each
+ * {@code executeAsync}, LangGraph4j's and Spring AI Alibaba Graph's {@code stream(...)}
+ * (the latter as compiled by default, with an in-memory checkpoint saver, and without
+ * one), and a hand-written Reactor pipeline as the floor. Graphs are built once per trial; each
  * invocation is one complete run from the call that starts it to its last item.
  *
  * <p>What each contender emits per run of {@code n} nodes: ours {@code 4n + 2} events
@@ -56,6 +57,8 @@ public class ChainStreamingBenchmark {
 
 	private com.alibaba.cloud.ai.graph.CompiledGraph springAiAlibaba;
 
+	private com.alibaba.cloud.ai.graph.CompiledGraph springAiAlibabaWithoutSaver;
+
 	private RawReactorChain raw;
 
 	@Setup(Level.Trial)
@@ -63,6 +66,7 @@ public class ChainStreamingBenchmark {
 		this.graphStreaming = ChainGraphs.graphStreaming(this.nodes);
 		this.langGraph4j = ChainGraphs.langGraph4j(this.nodes);
 		this.springAiAlibaba = ChainGraphs.springAiAlibaba(this.nodes);
+		this.springAiAlibabaWithoutSaver = ChainGraphs.springAiAlibabaWithoutSaver(this.nodes);
 		this.raw = new RawReactorChain(ChainGraphs.outputs(this.nodes));
 		check();
 	}
@@ -93,6 +97,8 @@ public class ChainStreamingBenchmark {
 			expect("LangGraph4j", lg4j, this.nodes + 2);
 			expect("Spring AI Alibaba Graph", DrainSubscriber.drain(this.springAiAlibaba.stream(this.input), blackhole),
 					this.nodes + 2);
+			expect("Spring AI Alibaba Graph without saver",
+					DrainSubscriber.drain(this.springAiAlibabaWithoutSaver.stream(this.input), blackhole), this.nodes + 2);
 		}
 		finally {
 			blackhole.evaporate("Yes, I am Stephen Hawking, and know a thing or two about black holes.");
@@ -129,6 +135,15 @@ public class ChainStreamingBenchmark {
 	@Benchmark
 	public long springAiAlibabaGraphStream(Blackhole blackhole) {
 		return DrainSubscriber.drain(this.springAiAlibaba.stream(this.input), blackhole);
+	}
+
+	/**
+	 * Spring AI Alibaba Graph 1.1.2.2 compiled without its default in-memory checkpoint
+	 * saver.
+	 */
+	@Benchmark
+	public long springAiAlibabaGraphStreamWithoutSaver(Blackhole blackhole) {
+		return DrainSubscriber.drain(this.springAiAlibabaWithoutSaver.stream(this.input), blackhole);
 	}
 
 	/** The floor: a hand-written {@code Flux.generate} emitting as many small records as ours. */

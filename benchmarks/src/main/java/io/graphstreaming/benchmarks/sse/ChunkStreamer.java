@@ -18,7 +18,8 @@ import io.graphstreaming.core.graph.NodeContext;
  * ({@code perTick} 0) or {@code perTick} of them every {@code tickMicros}. A third shape,
  * {@code idle}, emits nothing and waits until the execution is cancelled.
  *
- * <p>Input: {@code events}, {@code perTick}, {@code tickMicros}, {@code probe} (a
+ * <p>Input: {@code events}, {@code perTick}, {@code tickMicros}, {@code phaseMicros} (delay
+ * of the first tick, so that many paced streams do not tick in step), {@code probe} (a
  * {@link LatencyProbes} id; emission times are recorded just before each emit).
  */
 public final class ChunkStreamer {
@@ -59,6 +60,7 @@ public final class ChunkStreamer {
 		int events = state.getInt("events", 1000);
 		int perTick = state.getInt("perTick", 0);
 		long tickMicros = state.getInt("tickMicros", 1000);
+		long phaseMicros = state.getInt("phaseMicros", (int) tickMicros);
 		long[] probe = LatencyProbes.find(state.get("probe", String.class));
 		Mono<Void> run;
 		if (perTick <= 0) {
@@ -66,7 +68,8 @@ public final class ChunkStreamer {
 		}
 		else {
 			int ticks = (events + perTick - 1) / perTick;
-			run = Flux.interval(Duration.ofNanos(tickMicros * 1000), Schedulers.parallel())
+			run = Flux.interval(Duration.ofNanos(phaseMicros * 1000), Duration.ofNanos(tickMicros * 1000),
+					Schedulers.parallel())
 				.take(ticks)
 				.doOnNext((tick) -> {
 					int from = (int) (tick * perTick);

@@ -4,12 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -20,6 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.event.NodeOutputChunkEvent;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 
@@ -31,8 +35,11 @@ import io.graphstreaming.spring.json.GraphEventJsonWriter;
  * and {@code /bench/heap} for load scripts that run the server in another process.
  *
  * <pre>
- * GET /raw/stream?events=N&batch=B&perTick=K&tickMicros=T&probe=ID
+ * GET /raw/stream?events=N&batch=B&perTick=K&tickMicros=T&phaseMicros=P&probe=ID
  *     N chunk frames; B frames per buffer (1: one write per frame); paced like the graph
+ * GET /raw/sse-encoder?events=N&perTick=K&tickMicros=T&phaseMicros=P&probe=ID
+ *     the same chunks as {@code ServerSentEvent<ChunkData>} objects, written by WebFlux's
+ *     own SSE writer and Jackson encoder (the usual way to stream objects with WebFlux)
  * GET /raw/idle?heartbeatMs=H     an SSE comment every H ms, forever
  * GET /bench/heap                 heap used after two full GCs, in bytes
  * </pre>
@@ -44,6 +51,8 @@ public final class RawSseEndpoints {
 	private final byte[][] frames;
 
 	private final byte[][] blocks;
+
+	private final List<ServerSentEvent<ChunkData>> objects;
 
 	private final int blockSize;
 
@@ -69,6 +78,15 @@ public final class RawSseEndpoints {
 			}
 			this.blocks[b] = out.toByteArray();
 		}
+		this.objects = chunkEntries.stream().map((entry) -> {
+			NodeOutputChunkEvent event = (NodeOutputChunkEvent) entry.event();
+			return ServerSentEvent.builder(new ChunkData(event.eventType().wireName(), event.executionId(),
+					event.graphId(), event.sequence(), event.timestamp(), event.nodeId(), event.chunkIndex(),
+					String.valueOf(event.chunk())))
+				.id(executionId + ":" + event.sequence())
+				.event(event.eventType().wireName())
+				.build();
+		}).toList();
 	}
 
 	/**
@@ -102,6 +120,7 @@ public final class RawSseEndpoints {
 	RouterFunction<ServerResponse> routes() {
 		return RouterFunctions.route()
 			.GET("/raw/stream", this::stream)
+			.GET("/raw/sse-encoder", this::encoder)
 			.GET("/raw/idle", this::idle)
 			.GET("/bench/heap", (request) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
@@ -132,6 +151,7 @@ public final class RawSseEndpoints {
 		int batch = intParam(request, "batch", 1);
 		int perTick = intParam(request, "perTick", 0);
 		long tickMicros = intParam(request, "tickMicros", 1000);
+		long phaseMicros = intParam(request, "phaseMicros", (int) tickMicros);
 		long[] probe = LatencyProbes.find(request.queryParam("probe").orElse(null));
 		DataBufferFactory buffers = request.exchange().getResponse().bufferFactory();
 		Flux<DataBuffer> body;
@@ -161,7 +181,8 @@ public final class RawSseEndpoints {
 		}
 		else {
 			int ticks = (events + perTick - 1) / perTick;
-			body = Flux.interval(Duration.ofNanos(tickMicros * 1000), Schedulers.parallel())
+			body = Flux.interval(Duration.ofNanos(phaseMicros * 1000), Duration.ofNanos(tickMicros * 1000),
+					Schedulers.parallel())
 				.take(ticks)
 				.concatMapIterable((tick) -> {
 					int from = (int) (tick * perTick);
@@ -180,6 +201,52 @@ public final class RawSseEndpoints {
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.header("Cache-Control", "no-cache")
 			.body(BodyInserters.fromDataBuffers(body));
+	}
+
+	private Mono<ServerResponse> encoder(ServerRequest request) {
+		int events = intParam(request, "events", 1000);
+		int perTick = intParam(request, "perTick", 0);
+		long tickMicros = intParam(request, "tickMicros", 1000);
+		long phaseMicros = intParam(request, "phaseMicros", (int) tickMicros);
+		long[] probe = LatencyProbes.find(request.queryParam("probe").orElse(null));
+		Flux<ServerSentEvent<ChunkData>> body;
+		if (perTick <= 0) {
+			body = Flux.range(0, events).map((i) -> {
+				if (probe != null) {
+					probe[i] = System.nanoTime();
+				}
+				return this.objects.get(i % this.objects.size());
+			});
+		}
+		else {
+			int ticks = (events + perTick - 1) / perTick;
+			body = Flux.interval(Duration.ofNanos(phaseMicros * 1000), Duration.ofNanos(tickMicros * 1000),
+					Schedulers.parallel())
+				.take(ticks)
+				.concatMapIterable((tick) -> {
+					int from = (int) (tick * perTick);
+					int to = Math.min(events, from + perTick);
+					List<ServerSentEvent<ChunkData>> out = new ArrayList<>(to - from);
+					for (int i = from; i < to; i++) {
+						if (probe != null) {
+							probe[i] = System.nanoTime();
+						}
+						out.add(this.objects.get(i % this.objects.size()));
+					}
+					return out;
+				});
+		}
+		return ServerResponse.ok()
+			.contentType(MediaType.TEXT_EVENT_STREAM)
+			.header("Cache-Control", "no-cache")
+			.body(BodyInserters.fromServerSentEvents(body));
+	}
+
+	/**
+	 * The data of a chunk event as an object, with the same fields as our event JSON.
+	 */
+	record ChunkData(String eventType, String executionId, String graphId, long sequence, Instant timestamp,
+			String nodeId, long chunkIndex, String chunk) {
 	}
 
 	private Mono<ServerResponse> idle(ServerRequest request) {

@@ -15,7 +15,9 @@ import io.graphstreaming.benchmarks.support.Stats;
 /**
  * Benchmark (c): SSE over loopback, from a real client (Reactor Netty, reading the body as
  * it arrives) to the starter running in this JVM, against a raw WebFlux endpoint of the
- * same pre-serialised frames in the same application, with and without producer batching.
+ * same pre-serialised frames in the same application (one frame per buffer, or 64), with
+ * and without producer batching, and against WebFlux's own way of streaming objects
+ * ({@code Flux<ServerSentEvent<T>>}, Jackson per event).
  * Per-event latency is measured from the producer's emit to the arrival of the event's
  * last byte at the client (one clock, one JVM). Listens and connects on 127.0.0.1 only;
  * stops by itself.
@@ -25,7 +27,8 @@ import io.graphstreaming.benchmarks.support.Stats;
  * <li>saturated, one connection: {@code events} chunks as fast as backpressure allows;
  * events/s and latency (which, at saturation, is mostly queueing);
  * <li>paced, one connection: 10 events every millisecond (10,000 events/s);
- * <li>paced, 1,000 connections at once: each 1 event every 50 ms (20,000 events/s in all).
+ * <li>paced, 1,000 connections at once: each 1 event every 50 ms, their ticks starting after
+ * 1 s (when all are connected) and spread evenly over the 50 ms (20,000 events/s in all).
  * </ol>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.graphstreaming.benchmarks.sse.SseLoadBenchmark}
@@ -57,7 +60,8 @@ public final class SseLoadBenchmark {
 			}
 			else if (!arg.equals("--smoke")) {
 				throw new IllegalArgumentException("Unknown argument " + arg
-						+ "; use --smoke, --scenarios=123, --variants=OURS,OURS_BATCHED,RAW,RAW_BATCHED, --events=N, --rounds=N");
+						+ "; use --smoke, --scenarios=123, --variants=OURS,OURS_BATCHED,RAW,RAW_BATCHED,WEBFLUX_ENCODER,"
+						+ " --events=N, --rounds=N");
 			}
 		}
 		int warmups = smoke ? 1 : 2;
@@ -143,7 +147,7 @@ public final class SseLoadBenchmark {
 	}
 
 	private static Result runOne(SseClient client, Variant variant, int events, int perTick, long tickMicros) {
-		Stream stream = new Stream(variant, events, perTick, tickMicros);
+		Stream stream = new Stream(variant, events, perTick, tickMicros, tickMicros);
 		long start = System.nanoTime();
 		client.stream(stream.path, stream::onFrame).block(Duration.ofMinutes(5));
 		stream.close();
@@ -153,7 +157,9 @@ public final class SseLoadBenchmark {
 	private static Stats runConcurrent(SseClient client, Variant variant, int streams, int events, long tickMicros) {
 		List<Stream> all = new ArrayList<>();
 		for (int i = 0; i < streams; i++) {
-			all.add(new Stream(variant, events, 1, tickMicros));
+			// Ticks start once every connection is open (after 1 s) and are spread evenly over the
+			// period: a steady aggregate rate, not synchronized bursts of one event per stream.
+			all.add(new Stream(variant, events, 1, tickMicros, 1_000_000 + i * tickMicros / streams));
 		}
 		Flux.fromIterable(all)
 			.flatMap((stream) -> client.stream(stream.path, stream::onFrame), streams)
@@ -167,7 +173,34 @@ public final class SseLoadBenchmark {
 				latencies[n++] = stream.received[i] - stream.emitted[i];
 			}
 		}
+		if (Boolean.getBoolean("bench.timeline")) {
+			printTimeline(all, events);
+		}
 		return Stats.of(latencies, n);
+	}
+
+	/**
+	 * With {@code -Dbench.timeline=true}: latency percentiles per 250 ms of emission time,
+	 * to tell a steady tail from a stall.
+	 */
+	private static void printTimeline(List<Stream> streams, int events) {
+		long first = streams.stream().mapToLong((stream) -> stream.emitted[0]).min().orElse(0);
+		List<List<Long>> buckets = new ArrayList<>();
+		for (Stream stream : streams) {
+			for (int i = 0; i < events; i++) {
+				int bucket = (int) ((stream.emitted[i] - first) / 250_000_000L);
+				while (buckets.size() <= bucket) {
+					buckets.add(new ArrayList<>());
+				}
+				buckets.get(bucket).add(stream.received[i] - stream.emitted[i]);
+			}
+		}
+		for (int b = 0; b < buckets.size(); b++) {
+			long[] values = buckets.get(b).stream().mapToLong(Long::longValue).toArray();
+			Stats stats = Stats.of(values, values.length);
+			System.out.printf(Locale.ROOT, "  t=%5d ms  %6d events  p50 %s  p99 %s  max %s%n", b * 250, values.length,
+					Stats.format(stats.percentile(50)), Stats.format(stats.percentile(99)), Stats.format(stats.max()));
+		}
 	}
 
 	/**
@@ -187,11 +220,11 @@ public final class SseLoadBenchmark {
 
 		int frames;
 
-		Stream(Variant variant, int events, int perTick, long tickMicros) {
+		Stream(Variant variant, int events, int perTick, long tickMicros, long phaseMicros) {
 			this.emitted = LatencyProbes.register(this.probe, events);
 			this.received = new long[events];
 			this.offset = variant.offset;
-			this.path = variant.path(events, perTick, tickMicros, this.probe);
+			this.path = variant.path(events, perTick, tickMicros, phaseMicros, this.probe);
 		}
 
 		void onFrame(boolean comment, long now) {
@@ -235,7 +268,9 @@ public final class SseLoadBenchmark {
 
 		RAW("raw WebFlux Flux<DataBuffer>, 1 frame per buffer", null, 1),
 
-		RAW_BATCHED("raw WebFlux Flux<DataBuffer>, 64 frames per buffer", null, SseBenchmarkApplication.BATCH);
+		RAW_BATCHED("raw WebFlux Flux<DataBuffer>, 64 frames per buffer", null, SseBenchmarkApplication.BATCH),
+
+		WEBFLUX_ENCODER("WebFlux Flux<ServerSentEvent<ChunkData>>, Jackson per event", null, 0);
 
 		final String label;
 
@@ -252,14 +287,20 @@ public final class SseLoadBenchmark {
 			this.offset = (graphId != null) ? ChunkStreamer.FRAMES_BEFORE_CHUNKS : 0;
 		}
 
-		String path(int events, int perTick, long tickMicros, String probe) {
+		String path(int events, int perTick, long tickMicros, long phaseMicros, String probe) {
 			if (this.graphId != null) {
 				return SseClient.graphStream(this.graphId, String.format(Locale.ROOT,
-						"{\"events\":%d,\"perTick\":%d,\"tickMicros\":%d,\"probe\":\"%s\"}", events, perTick,
-						tickMicros, probe));
+						"{\"events\":%d,\"perTick\":%d,\"tickMicros\":%d,\"phaseMicros\":%d,\"probe\":\"%s\"}",
+						events, perTick, tickMicros, phaseMicros, probe));
 			}
-			return String.format(Locale.ROOT, "/raw/stream?events=%d&batch=%d&perTick=%d&tickMicros=%d&probe=%s",
-					events, this.rawBatch, perTick, tickMicros, probe);
+			if (this.rawBatch == 0) {
+				return String.format(Locale.ROOT,
+						"/raw/sse-encoder?events=%d&perTick=%d&tickMicros=%d&phaseMicros=%d&probe=%s", events,
+						perTick, tickMicros, phaseMicros, probe);
+			}
+			return String.format(Locale.ROOT,
+					"/raw/stream?events=%d&batch=%d&perTick=%d&tickMicros=%d&phaseMicros=%d&probe=%s", events,
+					this.rawBatch, perTick, tickMicros, phaseMicros, probe);
 		}
 
 	}
