@@ -3,7 +3,7 @@
 # with --smoke. Build the jar first:
 #
 #   ./mvnw -pl benchmarks -am -DskipTests package
-#   benchmarks/run.sh            # full run, about 20 minutes on 2 cores
+#   benchmarks/run.sh            # full run, about 25 minutes on 2 cores
 #   benchmarks/run.sh --smoke    # every benchmark and load script once, about 4 minutes
 #
 # Results (text, and JSON for the JMH runs) go to benchmarks/target/results/. Every load
@@ -37,7 +37,7 @@ if [ "${1:-}" = "--smoke" ]; then
   exit 0
 fi
 
-log "(a) chain: ours, LangGraph4j, Spring AI Alibaba Graph, raw Reactor"
+log "(a) chain: ours, LangGraph4j, Spring AI Alibaba Graph (default and without saver), raw Reactor"
 java -jar "$JAR" 'ChainStreamingBenchmark' -f 2 -wi 5 -w 2s -i 5 -r 2s -prof gc \
   -rf json -rff "$OUT/chain.json" | tee "$OUT/chain.txt"
 log "(b) long run throughput"
@@ -52,6 +52,8 @@ log "(d) idle streams (one file descriptor per stream in each of the two process
 java -cp "$JAR" io.graphstreaming.benchmarks.sse.IdleStreamsLoad | tee "$OUT/idle.txt"
 log "(e) slow consumer backlog"
 java -Xmx2g -cp "$JAR" io.graphstreaming.benchmarks.memory.SlowConsumerBacklog | tee "$OUT/backlog.txt"
+log "(e) slow consumer backlog with and without memory-mapped spill"
+java -Xmx1g -cp "$JAR" io.graphstreaming.benchmarks.memory.SpilledBacklog | tee "$OUT/spill.txt"
 log "event compression: ratio and MB/s of none, gzip, brotli"
 java -jar "$JAR" 'CompressionBenchmark' -f 1 -wi 3 -w 1s -i 5 -r 1s \
   -rf json -rff "$OUT/compression.json" | tee "$OUT/compression.txt"
