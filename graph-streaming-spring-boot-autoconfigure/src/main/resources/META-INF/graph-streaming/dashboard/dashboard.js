@@ -831,24 +831,14 @@ function apply(run, event) {
       run.timelineDirty = true;
       break;
     }
-    case 'NodeCompleted': {
-      const info = nodeInfo(run, nodeId);
-      info.status = 'completed';
-      info.durationMs = event.durationMs;
-      const span = run.openSpans.get(nodeId);
-      closeSpan(run, nodeId, 'completed',
-        span && typeof event.durationMs === 'number' ? span.start + event.durationMs : offset);
-      run.lastDone = nodeId;
-      run.dirtyNodes.add(nodeId);
-      run.timelineDirty = true;
-      break;
-    }
+    case 'NodeCompleted':
     case 'NodeFailed': {
+      const outcome = event.eventType === 'NodeCompleted' ? 'completed' : 'failed';
       const info = nodeInfo(run, nodeId);
-      info.status = 'failed';
+      info.status = outcome;
       info.durationMs = event.durationMs;
       const span = run.openSpans.get(nodeId);
-      closeSpan(run, nodeId, 'failed',
+      closeSpan(run, nodeId, outcome,
         span && typeof event.durationMs === 'number' ? span.start + event.durationMs : offset);
       run.lastDone = nodeId;
       run.dirtyNodes.add(nodeId);
