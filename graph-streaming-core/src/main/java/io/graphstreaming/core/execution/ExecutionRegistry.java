@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
+import io.graphstreaming.core.checkpoint.Checkpoint;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 /**
@@ -82,13 +84,31 @@ public final class ExecutionRegistry implements AutoCloseable {
 	 */
 	public GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
 			StreamingExecutionOptions options) {
+		return register(() -> executor.createExecution(input, options));
+	}
+
+	/**
+	 * Creates and registers an idle execution that resumes from a checkpoint.
+	 * @param executor the graph's executor
+	 * @param checkpoint the checkpoint
+	 * @param options the options
+	 * @return the execution, started by its first consumer or by {@code start()}
+	 * @throws ExecutionLimitExceededException if the limit of running executions is
+	 * reached
+	 * @throws IllegalArgumentException if the checkpoint does not fit the graph
+	 */
+	public GraphExecution resume(GraphExecutor executor, Checkpoint checkpoint, StreamingExecutionOptions options) {
+		return register(() -> executor.resumeExecution(checkpoint, options));
+	}
+
+	private GraphExecution register(Supplier<GraphExecution> factory) {
 		if (this.active.incrementAndGet() > this.maxConcurrentExecutions) {
 			this.active.decrementAndGet();
 			throw new ExecutionLimitExceededException(this.maxConcurrentExecutions);
 		}
 		GraphExecution execution;
 		try {
-			execution = executor.createExecution(input, options);
+			execution = factory.get();
 		}
 		catch (RuntimeException ex) {
 			this.active.decrementAndGet();

@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
+import io.graphstreaming.core.checkpoint.Checkpoint;
 import io.graphstreaming.core.event.ExecutionCancelledEvent;
 import io.graphstreaming.core.event.ExecutionCompletedEvent;
 import io.graphstreaming.core.event.ExecutionFailedEvent;
@@ -68,8 +69,15 @@ public final class GraphExecution {
 
 	private volatile boolean cancelWhenUnobserved;
 
+	private final @Nullable String resumedFrom;
+
 	GraphExecution(String executionId, Graph graph, Map<String, @Nullable Object> input,
 			StreamingExecutionOptions options, GraphExecutor executor) {
+		this(executionId, graph, input, options, executor, null);
+	}
+
+	GraphExecution(String executionId, Graph graph, Map<String, @Nullable Object> input,
+			StreamingExecutionOptions options, GraphExecutor executor, @Nullable Checkpoint restore) {
 		this.executionId = executionId;
 		this.graphId = graph.id();
 		this.options = options;
@@ -82,8 +90,9 @@ public final class GraphExecution {
 				SpillSettings.of(options));
 		this.sequencer = new ExecutionSequencer(executionId, this.graphId, this.journal, options, this::ended);
 		this.executionScheduler = executor.executionScheduler();
-		this.run = new GraphRun(executionId, graph, this.sequencer, this.journal, executor.nodeScheduler(),
-				this.executionScheduler, executor.maxSteps(), options.includeFinalState(), input);
+		this.run = new GraphRun(executionId, graph, this.sequencer, this.journal, executor,
+				options.includeFinalState(), input, restore);
+		this.resumedFrom = (restore != null) ? restore.checkpointId() : null;
 		this.journal.onDetach((remaining) -> {
 			if (remaining == 0 && this.cancelWhenUnobserved) {
 				cancel("the last consumer left");
@@ -105,6 +114,14 @@ public final class GraphExecution {
 	 */
 	public String graphId() {
 		return this.graphId;
+	}
+
+	/**
+	 * The checkpoint this execution resumed from.
+	 * @return the checkpoint id, or {@code null} for an execution that started afresh
+	 */
+	public @Nullable String resumedFrom() {
+		return this.resumedFrom;
 	}
 
 	/**

@@ -11,6 +11,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.checkpoint.CheckpointStore;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.graph.EdgeCondition;
 import io.graphstreaming.core.graph.Graph;
@@ -18,6 +20,8 @@ import io.graphstreaming.core.graph.GraphDescription;
 import io.graphstreaming.core.graph.GraphEdge;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.graph.GraphState;
+import io.graphstreaming.core.graph.MergePolicy;
+import io.graphstreaming.core.graph.RetryPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 /**
@@ -39,6 +43,19 @@ public class GraphExecutor {
 	private volatile Scheduler executionScheduler = Schedulers.immediate();
 
 	private volatile int maxSteps = 1000;
+
+	private volatile int maxParallelism = DEFAULT_MAX_PARALLELISM;
+
+	private volatile Scheduler timerScheduler = Schedulers.parallel();
+
+	private volatile ExecutionBudget budget = ExecutionBudget.unlimited();
+
+	private volatile @Nullable CheckpointStore checkpointStore;
+
+	private volatile int checkpointEvery = 1;
+
+	/** How many parallel branches of one fork run at once unless set otherwise. */
+	public static final int DEFAULT_MAX_PARALLELISM = 16;
 
 	/**
 	 * Creates an executor with an empty graph.
@@ -206,6 +223,201 @@ public class GraphExecutor {
 	}
 
 	/**
+	 * Sets how many parallel branches of one fork run at once (default 16); the others
+	 * wait for a free slot, in branch order.
+	 * @param parallelism strictly positive
+	 * @return this executor
+	 * @throws IllegalArgumentException if not strictly positive
+	 */
+	public GraphExecutor maxParallelism(int parallelism) {
+		if (parallelism <= 0) {
+			throw new IllegalArgumentException("maxParallelism must be strictly positive but was " + parallelism);
+		}
+		this.maxParallelism = parallelism;
+		return this;
+	}
+
+	/**
+	 * How many parallel branches of one fork run at once.
+	 * @return the limit
+	 */
+	public int maxParallelism() {
+		return this.maxParallelism;
+	}
+
+	/**
+	 * Sets the scheduler of retry back-offs and duration budgets (default
+	 * {@code Schedulers.parallel()}); tests pass a {@code VirtualTimeScheduler}.
+	 * @param scheduler the scheduler
+	 * @return this executor
+	 */
+	public GraphExecutor timerScheduler(Scheduler scheduler) {
+		this.timerScheduler = Objects.requireNonNull(scheduler, "scheduler");
+		return this;
+	}
+
+	/**
+	 * The scheduler of back-offs and duration budgets.
+	 * @return the scheduler
+	 */
+	public Scheduler timerScheduler() {
+		return this.timerScheduler;
+	}
+
+	/**
+	 * Sets the resources each execution may use.
+	 * @param budget the budget; {@link ExecutionBudget#unlimited()} for none
+	 * @return this executor
+	 */
+	public GraphExecutor budget(ExecutionBudget budget) {
+		this.budget = Objects.requireNonNull(budget, "budget");
+		return this;
+	}
+
+	/**
+	 * The resources each execution may use.
+	 * @return the budget
+	 */
+	public ExecutionBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * Sets the retry policy of every node that has none of its own.
+	 * @param policy the policy, or {@code null} for no retries
+	 * @return this executor
+	 */
+	public GraphExecutor retryPolicy(@Nullable RetryPolicy policy) {
+		this.graph.retryPolicy(policy);
+		return this;
+	}
+
+	/**
+	 * Sets how joins resolve one state key that parallel branches wrote differently.
+	 * @param key the key
+	 * @param policy the policy
+	 * @return this executor
+	 */
+	public GraphExecutor mergePolicy(String key, MergePolicy policy) {
+		this.graph.mergePolicy(key, policy);
+		return this;
+	}
+
+	/**
+	 * Sets how joins resolve keys without a policy of their own (default: overwrite).
+	 * @param policy the policy
+	 * @return this executor
+	 */
+	public GraphExecutor defaultMergePolicy(MergePolicy policy) {
+		this.graph.defaultMergePolicy(policy);
+		return this;
+	}
+
+	/**
+	 * Saves a checkpoint after every top-level node (see
+	 * {@link #checkpoints(CheckpointStore, int)}).
+	 * @param store where checkpoints go
+	 * @return this executor
+	 */
+	public GraphExecutor checkpoints(CheckpointStore store) {
+		return checkpoints(store, 1);
+	}
+
+	/**
+	 * Saves a checkpoint after every {@code everyNodes} nodes of the top-level graph
+	 * (nodes inside parallel branches and subgraphs are part of the fork or subgraph node
+	 * that contains them: a checkpoint is taken where the run has one well-defined next
+	 * step). Each emits {@code CheckpointCreated} once it is stored.
+	 * @param store where checkpoints go
+	 * @param everyNodes strictly positive
+	 * @return this executor
+	 */
+	public GraphExecutor checkpoints(CheckpointStore store, int everyNodes) {
+		Objects.requireNonNull(store, "store");
+		if (everyNodes <= 0) {
+			throw new IllegalArgumentException("everyNodes must be strictly positive but was " + everyNodes);
+		}
+		this.checkpointStore = store;
+		this.checkpointEvery = everyNodes;
+		return this;
+	}
+
+	/**
+	 * Where checkpoints go.
+	 * @return the store, or {@code null} when checkpoints are off
+	 */
+	public @Nullable CheckpointStore checkpointStore() {
+		return this.checkpointStore;
+	}
+
+	/**
+	 * Nodes between checkpoints.
+	 * @return the interval
+	 */
+	public int checkpointEvery() {
+		return this.checkpointEvery;
+	}
+
+	/**
+	 * Creates an idle execution that continues from a checkpoint with its state: it
+	 * starts with {@code ExecutionStarted} and {@code CheckpointRestored}, then runs the
+	 * nodes that were next, counting budgets and iteration limits from where the
+	 * checkpoint left them. It has a new execution id.
+	 * @param checkpoint a checkpoint of this graph
+	 * @param options the options
+	 * @return the idle execution
+	 * @throws IllegalArgumentException if the checkpoint belongs to another graph or names
+	 * nodes this graph does not have
+	 */
+	public GraphExecution resumeExecution(Checkpoint checkpoint, StreamingExecutionOptions options) {
+		validate();
+		Objects.requireNonNull(checkpoint, "checkpoint");
+		Objects.requireNonNull(options, "options");
+		if (!checkpoint.graphId().equals(name())) {
+			throw new IllegalArgumentException("Checkpoint '" + checkpoint.checkpointId() + "' belongs to graph '"
+					+ checkpoint.graphId() + "', not '" + name() + "'");
+		}
+		for (String node : checkpoint.nextNodes()) {
+			if (this.graph.node(node) == null) {
+				throw new IllegalArgumentException("Checkpoint '" + checkpoint.checkpointId() + "' continues at node '"
+						+ node + "', which graph '" + name() + "' does not have");
+			}
+		}
+		return new GraphExecution(UUID.randomUUID().toString(), this.graph, checkpoint.state(), options, this,
+				checkpoint);
+	}
+
+	/**
+	 * Loads a checkpoint from this executor's store.
+	 * @param checkpointId the checkpoint's id
+	 * @return the checkpoint; an {@code IllegalArgumentException} if checkpoints are off
+	 * or the store has no such checkpoint
+	 */
+	public Mono<Checkpoint> loadCheckpoint(String checkpointId) {
+		Objects.requireNonNull(checkpointId, "checkpointId");
+		CheckpointStore store = this.checkpointStore;
+		if (store == null) {
+			return Mono.error(new IllegalArgumentException(
+					"Graph '" + name() + "' keeps no checkpoints; configure a store with checkpoints(store)"));
+		}
+		return store.load(checkpointId)
+			.switchIfEmpty(Mono.error(() -> new IllegalArgumentException(
+					"Graph '" + name() + "' has no checkpoint '" + checkpointId + "' in its store")));
+	}
+
+	/**
+	 * Resumes from a stored checkpoint and runs to the end.
+	 * @param checkpointId the checkpoint's id
+	 * @return the result of the new execution
+	 */
+	public Mono<ExecutionResult> resumeAsync(String checkpointId) {
+		return loadCheckpoint(checkpointId).flatMap((checkpoint) -> {
+			GraphExecution execution = resumeExecution(checkpoint, resultOnlyOptions());
+			return execution.start().result().doOnCancel(() -> execution.cancel("the caller cancelled"));
+		});
+	}
+
+	/**
 	 * Validates the graph.
 	 * @throws io.graphstreaming.core.graph.GraphValidationException naming the problem
 	 */
@@ -270,6 +482,13 @@ public class GraphExecutor {
 		streaming.nodeScheduler(this.nodeScheduler);
 		streaming.executionScheduler(this.executionScheduler);
 		streaming.maxSteps(this.maxSteps);
+		streaming.maxParallelism(this.maxParallelism);
+		streaming.timerScheduler(this.timerScheduler);
+		streaming.budget(this.budget);
+		CheckpointStore store = this.checkpointStore;
+		if (store != null) {
+			streaming.checkpoints(store, this.checkpointEvery);
+		}
 		return streaming;
 	}
 

@@ -83,4 +83,32 @@ public class StreamingGraphExecutor extends GraphExecutor {
 		}));
 	}
 
+	/**
+	 * Resumes from a stored checkpoint with the default options, as a cold stream: each
+	 * subscription loads the checkpoint and runs a new execution from it.
+	 * @param checkpointId the checkpoint's id
+	 * @return the events of the resumed execution, from {@code ExecutionStarted} and
+	 * {@code CheckpointRestored}; an {@code IllegalArgumentException} error if there is no
+	 * such checkpoint
+	 */
+	public GraphExecutionEventStream resumeStream(String checkpointId) {
+		return resumeStream(checkpointId, this.defaultOptions);
+	}
+
+	/**
+	 * Resumes from a stored checkpoint, as a cold stream.
+	 * @param checkpointId the checkpoint's id
+	 * @param options the options
+	 * @return the events of the resumed execution
+	 */
+	public GraphExecutionEventStream resumeStream(String checkpointId, StreamingExecutionOptions options) {
+		Objects.requireNonNull(checkpointId, "checkpointId");
+		Objects.requireNonNull(options, "options");
+		return GraphExecutionEventStream.create(name(), options,
+				(filter, listener) -> loadCheckpoint(checkpointId).flatMapMany((checkpoint) -> {
+					GraphExecution execution = resumeExecution(checkpoint, options).cancelWhenUnobserved(true);
+					return execution.entries(ConsumerSpec.of(options, 0, filter).withListener(listener));
+				}));
+	}
+
 }

@@ -4,11 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,14 @@ public final class Graph {
 	private final List<GraphEdge> edges = new ArrayList<>();
 
 	private @Nullable String startNode;
+
+	private final Map<String, MergePolicy> mergePolicies = new LinkedHashMap<>();
+
+	private volatile MergePolicy defaultMergePolicy = MergePolicy.overwrite();
+
+	private volatile @Nullable RetryPolicy retryPolicy;
+
+	private volatile Map<String, Optional<String>> joins = Map.of();
 
 	private volatile boolean validated;
 
@@ -151,14 +161,81 @@ public final class Graph {
 	}
 
 	/**
-	 * Checks the whole graph: a start node is set, every node is reachable from it, and no
-	 * node has more than one unconditional successor (parallel branches are not part of
-	 * this version).
+	 * Sets how joins resolve one key that parallel branches wrote with different values.
+	 * @param key the state key
+	 * @param policy the policy
+	 */
+	public synchronized void mergePolicy(String key, MergePolicy policy) {
+		Objects.requireNonNull(key, "key");
+		this.mergePolicies.put(key, Objects.requireNonNull(policy, "policy"));
+	}
+
+	/**
+	 * Sets how joins resolve keys without a policy of their own (default: overwrite).
+	 * @param policy the policy
+	 */
+	public void defaultMergePolicy(MergePolicy policy) {
+		this.defaultMergePolicy = Objects.requireNonNull(policy, "policy");
+	}
+
+	/**
+	 * The merge policy of a key.
+	 * @param key the key
+	 * @return its policy, or the default
+	 */
+	public synchronized MergePolicy mergePolicyOf(String key) {
+		MergePolicy policy = this.mergePolicies.get(key);
+		return (policy != null) ? policy : this.defaultMergePolicy;
+	}
+
+	/**
+	 * Sets the retry policy of every node that has none of its own.
+	 * @param policy the policy, or {@code null} for no retries
+	 */
+	public void retryPolicy(@Nullable RetryPolicy policy) {
+		this.retryPolicy = policy;
+	}
+
+	/**
+	 * The graph-wide retry policy.
+	 * @return the policy, or {@code null}
+	 */
+	public @Nullable RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	/**
+	 * Where the parallel branches leaving a node join: the node nearest to all of them
+	 * (fewest steps from the farthest branch, ties broken by insertion order). Branches
+	 * stop before it; once all have stopped their states merge and the run continues
+	 * there. Without a common node each branch runs to its end and the execution ends
+	 * after the merge.
+	 * @param forkNode a node with several unconditional successors
+	 * @return the join node, or {@code null} when the branches never meet
+	 */
+	public @Nullable String joinOf(String forkNode) {
+		validate();
+		Optional<String> join = this.joins.get(forkNode);
+		return (join != null) ? join.orElse(null) : null;
+	}
+
+	/**
+	 * Checks the whole graph: a start node is set, every node is reachable from it, and
+	 * subgraphs are valid and do not contain themselves. Computes where parallel branches
+	 * join.
 	 * @throws GraphValidationException naming the graph and the offending node
 	 */
-	public synchronized void validate() {
+	public void validate() {
+		validate(new ArrayDeque<>());
+	}
+
+	private synchronized void validate(Deque<Graph> enclosing) {
 		if (this.validated) {
 			return;
+		}
+		if (enclosing.contains(this)) {
+			throw new GraphValidationException("Graph '" + this.id + "' contains itself as a subgraph (through "
+					+ String.join(" -> ", enclosing.stream().map(Graph::id).toList()) + ")");
 		}
 		if (this.nodes.isEmpty()) {
 			throw new GraphValidationException("Graph '" + this.id + "' has no nodes");
@@ -166,14 +243,6 @@ public final class Graph {
 		String start = this.startNode;
 		if (start == null) {
 			throw new GraphValidationException("Graph '" + this.id + "' has no start node; call setStartNode");
-		}
-		for (Map.Entry<String, List<GraphEdge>> entry : this.outgoing.entrySet()) {
-			long unconditional = entry.getValue().stream().filter((edge) -> !edge.isConditional()).count();
-			if (unconditional > 1) {
-				throw new GraphValidationException("Node '" + entry.getKey() + "' of graph '" + this.id + "' has "
-						+ unconditional + " unconditional successors; parallel branches are not supported by this "
-						+ "version: give all but one a condition");
-			}
 		}
 		Set<String> reached = new HashSet<>();
 		Deque<String> pending = new ArrayDeque<>();
@@ -189,7 +258,76 @@ public final class Graph {
 			throw new GraphValidationException("Graph '" + this.id + "' has nodes unreachable from start node '"
 					+ start + "': " + String.join(", ", unreachable));
 		}
+		enclosing.push(this);
+		try {
+			for (GraphNode node : this.nodes.values()) {
+				Graph subgraph = node.subgraph();
+				if (subgraph != null) {
+					subgraph.validate(enclosing);
+				}
+			}
+		}
+		finally {
+			enclosing.pop();
+		}
+		Map<String, Optional<String>> joinNodes = new LinkedHashMap<>();
+		for (Map.Entry<String, List<GraphEdge>> entry : this.outgoing.entrySet()) {
+			List<String> heads = entry.getValue().stream().filter((edge) -> !edge.isConditional()).map(GraphEdge::to)
+				.toList();
+			if (heads.size() > 1) {
+				joinNodes.put(entry.getKey(), Optional.ofNullable(nearestCommonNode(entry.getKey(), heads)));
+			}
+		}
+		this.joins = joinNodes;
 		this.validated = true;
+	}
+
+	/**
+	 * The node reachable from every branch head with the smallest worst-case distance.
+	 */
+	private @Nullable String nearestCommonNode(String fork, List<String> heads) {
+		List<Map<String, Integer>> distances = new ArrayList<>();
+		for (String head : heads) {
+			distances.add(distancesFrom(head, fork));
+		}
+		String best = null;
+		int bestDistance = Integer.MAX_VALUE;
+		for (String candidate : this.nodes.keySet()) {
+			int worst = 0;
+			for (Map<String, Integer> distance : distances) {
+				Integer steps = distance.get(candidate);
+				if (steps == null) {
+					worst = Integer.MAX_VALUE;
+					break;
+				}
+				worst = Math.max(worst, steps);
+			}
+			if (worst < bestDistance) {
+				best = candidate;
+				bestDistance = worst;
+			}
+		}
+		return best;
+	}
+
+	/**
+	 * Steps from a head to every node it reaches without passing through the fork again.
+	 */
+	private Map<String, Integer> distancesFrom(String head, String fork) {
+		Map<String, Integer> distance = new HashMap<>();
+		Deque<String> pending = new ArrayDeque<>();
+		distance.put(head, 0);
+		pending.add(head);
+		while (!pending.isEmpty()) {
+			String current = pending.poll();
+			for (GraphEdge edge : this.outgoing.get(current)) {
+				if (!edge.to().equals(fork) && !distance.containsKey(edge.to())) {
+					distance.put(edge.to(), distance.get(current) + 1);
+					pending.add(edge.to());
+				}
+			}
+		}
+		return distance;
 	}
 
 	/**

@@ -54,4 +54,24 @@ public interface NodeContext {
 	 */
 	Mono<Void> emitChunkAndAwaitCapacity(Object chunk);
 
+	/**
+	 * Which attempt this is: 1 for the first call, 2 for the first retry, and so on.
+	 * @return the attempt number
+	 */
+	int attempt();
+
+	/**
+	 * Draws on a user budget of the execution (for example the tokens an LLM call used).
+	 * When the total goes over the budget's limit, the execution emits
+	 * {@code ResourceBudgetExhausted} and ends as its budget says, and this call throws
+	 * so the node stops at once.
+	 * @param budget the budget's name, as configured in the executor's budget
+	 * @param amount what was used, not negative
+	 * @return what is left of the budget
+	 * @throws IllegalArgumentException for an unknown budget or a negative amount
+	 * @throws io.graphstreaming.core.execution.ResourceBudgetExhaustedException when the
+	 * budget is used up
+	 */
+	double consume(String budget, double amount);
+
 }

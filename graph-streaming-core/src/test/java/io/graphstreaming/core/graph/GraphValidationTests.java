@@ -93,13 +93,43 @@ class GraphValidationTests {
 	}
 
 	@Test
-	void twoUnconditionalSuccessorsAreRejectedAsUnsupportedParallelism() {
-		this.executor.addNode(node("a")).addNode(node("b")).addNode(node("c"));
-		this.executor.connect("a", "b").connect("a", "c").setStartNode("a");
+	void parallelBranchesJoinAtTheNearestNodeCommonToAllOfThem() {
+		this.executor.addNode(node("fork")).addNode(node("a1")).addNode(node("a2")).addNode(node("b"));
+		this.executor.addNode(node("join")).addNode(node("after"));
+		this.executor.connect("fork", "a1").connect("fork", "b").connect("a1", "a2").connect("a2", "join");
+		this.executor.connect("b", "join").connect("join", "after").setStartNode("fork");
 
-		assertThatExceptionOfType(GraphValidationException.class).isThrownBy(this.executor::validate)
-			.withMessage("Node 'a' of graph 'g' has 2 unconditional successors; parallel branches are not supported "
-					+ "by this version: give all but one a condition");
+		assertThatNoException().isThrownBy(this.executor::validate);
+		assertThat(this.executor.graph().joinOf("fork")).isEqualTo("join");
+	}
+
+	@Test
+	void branchesThatNeverMeetHaveNoJoin() {
+		this.executor.addNode(node("fork")).addNode(node("a")).addNode(node("b"));
+		this.executor.connect("fork", "a").connect("fork", "b").setStartNode("fork");
+
+		assertThat(this.executor.graph().joinOf("fork")).isNull();
+	}
+
+	@Test
+	void aDirectEdgeFromTheForkToTheJoinMakesTheJoinWaitForTheOtherBranches() {
+		this.executor.addNode(node("fork")).addNode(node("a")).addNode(node("join"));
+		this.executor.connect("fork", "a").connect("fork", "join").connect("a", "join").setStartNode("fork");
+
+		assertThat(this.executor.graph().joinOf("fork")).isEqualTo("join");
+	}
+
+	@Test
+	void aGraphThatContainsItselfAsASubgraphIsRejected() {
+		Graph outer = new Graph("outer", "");
+		Graph inner = new Graph("inner", "");
+		outer.addNode(GraphNode.subgraph("run-inner", inner));
+		outer.setStartNode("run-inner");
+		inner.addNode(GraphNode.subgraph("run-outer", outer));
+		inner.setStartNode("run-outer");
+
+		assertThatExceptionOfType(GraphValidationException.class).isThrownBy(outer::validate)
+			.withMessage("Graph 'outer' contains itself as a subgraph (through inner -> outer)");
 	}
 
 	@Test
