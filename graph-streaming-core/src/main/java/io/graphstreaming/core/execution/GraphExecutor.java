@@ -223,6 +223,20 @@ public class GraphExecutor {
 	}
 
 	/**
+	 * Makes a node fan out: after it runs, every outgoing edge whose condition holds is
+	 * taken at once (with every unconditional edge), as parallel branches that join where
+	 * they meet. Without it, a node takes the first conditional edge that holds, and only
+	 * several unconditional edges fork.
+	 * @param nodeId an existing node
+	 * @return this executor
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for an unknown node
+	 */
+	public GraphExecutor fanOut(String nodeId) {
+		this.graph.fanOut(nodeId);
+		return this;
+	}
+
+	/**
 	 * Sets how many parallel branches of one fork run at once (default 16); the others
 	 * wait for a free slot, in branch order.
 	 * @param parallelism strictly positive

@@ -418,29 +418,32 @@ final class GraphRun {
 	 * unconditional edge (several fork the path); checkpoints the top-level path.
 	 */
 	private Mono<String> next(Frame frame, String nodeId, String path) {
+		boolean fanOut = frame.graph.isFanOut(nodeId);
 		String single = null;
 		List<String> parallel = null;
 		for (GraphEdge edge : frame.graph.outgoing(nodeId)) {
 			EdgeCondition condition = edge.condition();
-			if (condition == null) {
-				if (single == null) {
+			if (condition != null) {
+				boolean holds = condition.test(frame.scope.view());
+				this.sequencer.conditionEvaluated(path, frame.path(edge.to()), condition.label(), holds);
+				if (!holds) {
+					continue;
+				}
+				if (!fanOut) {
 					single = edge.to();
+					parallel = null;
+					break;
 				}
-				else {
-					if (parallel == null) {
-						parallel = new ArrayList<>(4);
-						parallel.add(single);
-					}
-					parallel.add(edge.to());
-				}
-				continue;
 			}
-			boolean holds = condition.test(frame.scope.view());
-			this.sequencer.conditionEvaluated(path, frame.path(edge.to()), condition.label(), holds);
-			if (holds) {
+			if (single == null) {
 				single = edge.to();
-				parallel = null;
-				break;
+			}
+			else {
+				if (parallel == null) {
+					parallel = new ArrayList<>(4);
+					parallel.add(single);
+				}
+				parallel.add(edge.to());
 			}
 		}
 		List<String> forked = parallel;

@@ -38,6 +38,8 @@ public final class Graph {
 
 	private final Map<String, MergePolicy> mergePolicies = new LinkedHashMap<>();
 
+	private final Set<String> fanOutNodes = new HashSet<>();
+
 	private volatile MergePolicy defaultMergePolicy = MergePolicy.overwrite();
 
 	private volatile @Nullable RetryPolicy retryPolicy;
@@ -161,6 +163,29 @@ public final class Graph {
 	}
 
 	/**
+	 * Makes a node fan out: after it runs, every outgoing edge whose condition holds is
+	 * taken (with every unconditional one) at once, as parallel branches, instead of the
+	 * first that holds. This is how a run picks its width from the state, for example one
+	 * branch per tool an agent chose to call.
+	 * @param nodeId an existing node
+	 * @throws GraphValidationException if the node does not exist
+	 */
+	public synchronized void fanOut(String nodeId) {
+		requireNode(nodeId, "fanOut");
+		this.fanOutNodes.add(nodeId);
+		this.validated = false;
+	}
+
+	/**
+	 * Whether a node fans out to every edge that holds.
+	 * @param nodeId the node
+	 * @return {@code true} for a fan-out node
+	 */
+	public boolean isFanOut(String nodeId) {
+		return !this.fanOutNodes.isEmpty() && this.fanOutNodes.contains(nodeId);
+	}
+
+	/**
 	 * Sets how joins resolve one key that parallel branches wrote with different values.
 	 * @param key the state key
 	 * @param policy the policy
@@ -272,7 +297,11 @@ public final class Graph {
 		}
 		Map<String, Optional<String>> joinNodes = new LinkedHashMap<>();
 		for (Map.Entry<String, List<GraphEdge>> entry : this.outgoing.entrySet()) {
-			List<String> heads = entry.getValue().stream().filter((edge) -> !edge.isConditional()).map(GraphEdge::to)
+			boolean fanOut = this.fanOutNodes.contains(entry.getKey());
+			List<String> heads = entry.getValue()
+				.stream()
+				.filter((edge) -> fanOut || !edge.isConditional())
+				.map(GraphEdge::to)
 				.toList();
 			if (heads.size() > 1) {
 				joinNodes.put(entry.getKey(), Optional.ofNullable(nearestCommonNode(entry.getKey(), heads)));
