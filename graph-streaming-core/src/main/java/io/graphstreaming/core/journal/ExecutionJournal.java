@@ -95,7 +95,7 @@ public final class ExecutionJournal {
 
 	private volatile long pauseStartedNanos;
 
-	private final Queue<MonoSink<Void>> appendWaiters = new ConcurrentLinkedQueue<>();
+	private final Queue<AppendWaiter> appendWaiters = new ConcurrentLinkedQueue<>();
 
 	private volatile @Nullable LongConsumer detachListener;
 
@@ -290,12 +290,27 @@ public final class ExecutionJournal {
 			cursor.onAppended(entry);
 		}
 		if (!this.appendWaiters.isEmpty()) {
-			MonoSink<Void> waiter;
-			while ((waiter = this.appendWaiters.poll()) != null) {
-				waiter.success();
-			}
+			wakeWaiters(sequence);
 		}
 		return entry;
+	}
+
+	/**
+	 * Completes the waiters that were waiting for an event newer than one now older than
+	 * {@code newHead}. A woken waiter runs its continuation here, on the appending thread,
+	 * and may register again (a long poll whose filter matched nothing new): it then waits
+	 * for a sequence at or above {@code newHead} and is passed over, so this loop ends and
+	 * no waiter is completed without a newer event. (Completing every queued waiter, as
+	 * this once did, completed a waiter registered during the loop at once, whose
+	 * continuation registered again, and so on until the appending thread's stack
+	 * overflowed.)
+	 */
+	private void wakeWaiters(long newHead) {
+		for (AppendWaiter waiter : this.appendWaiters) {
+			if (waiter.sequence < newHead && this.appendWaiters.remove(waiter)) {
+				waiter.sink.success();
+			}
+		}
 	}
 
 	private void store(long sequence, JournalEntry entry) {
@@ -440,7 +455,8 @@ public final class ExecutionJournal {
 
 	/**
 	 * Completes when an event newer than {@code sequence} exists (at once if it already
-	 * does). Long polls wait on it.
+	 * does), and never before. Long polls wait on it. When an append completes it, the
+	 * subscriber is told on the appending thread.
 	 * @param sequence the sequence already seen
 	 * @return a mono that completes, never errors
 	 */
@@ -450,12 +466,31 @@ public final class ExecutionJournal {
 				sink.success();
 				return;
 			}
-			this.appendWaiters.add(sink);
-			sink.onDispose(() -> this.appendWaiters.remove(sink));
+			AppendWaiter waiter = new AppendWaiter(sequence, sink);
+			this.appendWaiters.add(waiter);
+			sink.onDispose(() -> this.appendWaiters.remove(waiter));
+			// an append between the check above and the add may have missed the waiter
 			if (this.head > sequence) {
 				sink.success();
 			}
 		});
+	}
+
+	/**
+	 * A subscriber of {@link #awaitNewerThan(long)}, waiting for an event past
+	 * {@code sequence}; compared by identity.
+	 */
+	private static final class AppendWaiter {
+
+		final long sequence;
+
+		final MonoSink<Void> sink;
+
+		AppendWaiter(long sequence, MonoSink<Void> sink) {
+			this.sequence = sequence;
+			this.sink = sink;
+		}
+
 	}
 
 	/**

@@ -185,6 +185,26 @@ class ExecutionJournalTests {
 	}
 
 	@Test
+	void aWaiterRegisteredWhileAnAppendWakesOthersWaitsForTheNextEvent() {
+		ExecutionJournal journal = journalWith(1, false);
+		AtomicInteger woken = new AtomicInteger();
+		// Like a long poll whose filter matched nothing new: woken, it waits again past the
+		// head, from within the append that woke it (bounded so that a regression ends).
+		Runnable[] waitPastHead = new Runnable[1];
+		waitPastHead[0] = () -> journal.awaitNewerThan(journal.head()).subscribe(null, null, () -> {
+			if (woken.incrementAndGet() < 100) {
+				waitPastHead[0].run();
+			}
+		});
+		waitPastHead[0].run();
+
+		journal.append(nodeStarted(2));
+		assertThat(woken).hasValue(1);
+		journal.append(nodeStarted(3));
+		assertThat(woken).hasValue(2);
+	}
+
+	@Test
 	void hasCapacityIsFalseOnlyWhileALosslessConsumerIsMaxBufferSizeBehind() {
 		ExecutionJournal journal = new ExecutionJournal("exec", 100, ExecutionJournal.PauseListener.NONE);
 		AtomicInteger released = new AtomicInteger();

@@ -92,6 +92,19 @@ class PollingTests extends AbstractWebTransportTests {
 	}
 
 	@Test
+	void longPollWokenByThousandsOfFilteredOutEventsStillAnswers() {
+		// Every chunk wakes the waiting poll, which finds nothing it wants and waits again.
+		Reply started = this.client.post("/graphs/synthetic/executions",
+				"{\"input\":{\"nodes\":1,\"chunks\":9900}}");
+		JsonNode page = this.json.readTree(this.client
+			.get(started.header("Location") + "/events?eventTypes=ExecutionCompleted&waitMs=10000")
+			.body());
+		assertThat(page.get("events").size()).isEqualTo(1);
+		assertThat(page.get("events").get(0).get("eventType").asString()).isEqualTo("ExecutionCompleted");
+		assertThat(page.get("completed").asBoolean()).isTrue();
+	}
+
+	@Test
 	void longPollWithNothingNewAnswersAnEmptyPageAfterTheWait() {
 		Reply started = this.client.post("/graphs/synthetic/executions",
 				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");

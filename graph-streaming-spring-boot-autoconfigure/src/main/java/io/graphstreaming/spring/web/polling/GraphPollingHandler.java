@@ -131,18 +131,26 @@ public class GraphPollingHandler {
 	/**
 	 * Reads a page; if it has nothing for this consumer and the execution goes on, waits
 	 * for a newer event until the deadline, and reads again.
+	 *
+	 * <p>The attempts are resubscribed by {@code repeat()}, which loops rather than nests:
+	 * a wait that ends with only filtered-out events adds no operator to the chain, however
+	 * many such events arrive before the deadline (a chain grown by one level per wake-up
+	 * would overflow the stack of the thread that walks it).
 	 */
 	private Mono<Page> poll(GraphExecution execution, long after, int limit, EventFilter filter, long deadline) {
-		Page page = read(execution, after, limit, filter);
-		long remaining = deadline - System.nanoTime();
-		if (!page.journalPage().entries().isEmpty() || page.completed() || remaining <= 0) {
-			return Mono.just(page);
-		}
-		long next = page.journalPage().lastSequence();
-		return execution.journal()
-			.awaitNewerThan(next)
-			.timeout(Duration.ofNanos(remaining), Mono.empty())
-			.then(Mono.defer(() -> poll(execution, next, limit, filter, deadline)));
+		long[] cursor = { after };
+		return Mono.defer(() -> {
+			Page page = read(execution, cursor[0], limit, filter);
+			long remaining = deadline - System.nanoTime();
+			if (!page.journalPage().entries().isEmpty() || page.completed() || remaining <= 0) {
+				return Mono.just(page);
+			}
+			cursor[0] = page.journalPage().lastSequence();
+			return execution.journal()
+				.awaitNewerThan(cursor[0])
+				.timeout(Duration.ofNanos(remaining), Mono.empty())
+				.then(Mono.<Page>empty());
+		}).repeat().next();
 	}
 
 	private static Page read(GraphExecution execution, long after, int limit, EventFilter filter) {
