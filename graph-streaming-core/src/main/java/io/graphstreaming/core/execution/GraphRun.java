@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -222,11 +223,15 @@ final class GraphRun {
 	private Mono<Void> metered(Mono<Void> body) {
 		return Mono.defer(() -> {
 			Duration maxDuration = this.budget.maxDuration();
+			// Measured by the timer's own clock, so a virtual clock reports what it waited.
+			long timerStart = this.timerScheduler.now(TimeUnit.MILLISECONDS);
 			Disposable timer = (maxDuration != null) ? Mono.delay(maxDuration, this.timerScheduler)
 				.subscribe((tick) -> exhaust(this.currentNode, ExecutionBudget.DURATION, maxDuration.toMillis(),
-						elapsed().toMillis())) : null;
+						this.timerScheduler.now(TimeUnit.MILLISECONDS) - timerStart)) : null;
 			Mono<Void> aborted = this.abort.asMono().flatMap(Mono::error);
-			return Mono.firstWithSignal(body, aborted).doFinally((signal) -> {
+			// The abort first: a body of non-blocking nodes runs to its end while it is being
+			// subscribed, and an abort subscribed after it would come too late to stop it.
+			return Mono.firstWithSignal(aborted, body).doFinally((signal) -> {
 				if (timer != null) {
 					timer.dispose();
 				}
@@ -354,8 +359,15 @@ final class GraphRun {
 		if (refused != null) {
 			return Mono.error(refused);
 		}
-		Mono<Map<String, @Nullable Object>> call = call(frame, node, running);
+		// Cancelled from outside (a sibling branch failed, the run was cancelled, a budget ran
+		// out): the error an interrupted node then throws is not the node's failure, so it is
+		// neither reported nor retried.
+		Mono<Map<String, @Nullable Object>> call = call(frame, node, running)
+			.doOnCancel(() -> running.cancelled = true);
 		return call.onErrorResume((error) -> {
+			if (running.cancelled) {
+				return Mono.error(error);
+			}
 			RetryPolicy policy = (node.retryPolicy() != null) ? node.retryPolicy() : frame.graph.retryPolicy();
 			Throwable cause = (error instanceof NodeExecutionException inner) ? inner.getCause() : error;
 			if (policy == null || this.cancelled || !policy.shouldRetry(running.attempt, cause)) {
@@ -406,6 +418,11 @@ final class GraphRun {
 
 	private Mono<String> completed(Frame frame, String nodeId, RunningNode running,
 			Map<String, @Nullable Object> written) {
+		if (this.cancelled) {
+			// The run ended (cancelled, or out of budget) while this node ran: its writes would
+			// change a final state already reported, and nothing may follow it.
+			return Mono.empty();
+		}
 		Duration duration = Duration.ofNanos(System.nanoTime() - running.started);
 		frame.scope.putAll(written);
 		this.sequencer.nodeCompleted(running.nodeId, duration, written);
@@ -610,6 +627,8 @@ final class GraphRun {
 		private final AtomicLong chunks = new AtomicLong();
 
 		volatile int attempt = 1;
+
+		volatile boolean cancelled;
 
 		volatile long started;
 
