@@ -492,7 +492,7 @@ function nodeStateText(info) {
   const runs = info.runs > 1 ? ` ×${info.runs}` : '';
   switch (info.status) {
     case 'running':
-      return `running…${runs}`;
+      return info.child ? `running… ${info.child}` : `running…${runs}`;
     case 'completed':
       return `✓ ${formatMs(info.durationMs)}${runs}`;
     case 'failed':
@@ -506,13 +506,23 @@ function nodeStateText(info) {
   }
 }
 
+/**
+ * The diagram node an event's node belongs to. Nodes inside a subgraph report their path
+ * ("research/search"); the diagram shows them on their top-level node ("research").
+ */
+function diagramNodeId(nodeId) {
+  const slash = typeof nodeId === 'string' ? nodeId.indexOf('/') : -1;
+  return slash > 0 ? nodeId.slice(0, slash) : nodeId;
+}
+
 function paintNode(run, nodeId) {
   const diagram = state.diagram;
   if (!diagram || diagram.graphId !== run.graphId) {
     return;
   }
-  const target = diagram.nodes.get(nodeId);
-  const info = run.nodes.get(nodeId);
+  const top = diagramNodeId(nodeId);
+  const target = diagram.nodes.get(top);
+  const info = run.nodes.get(top) ?? run.nodes.get(nodeId);
   if (target && info) {
     target.group.dataset.status = info.status;
     target.stateText.textContent = nodeStateText(info);
@@ -603,6 +613,7 @@ function newRun(graphId) {
     chunkPending: new Map(),
     takenEdges: new Set(),
     lastDone: null,
+    doneSinceStart: [],
     startMs: null,
     maxOffset: 0,
     lastEventClock: 0,
@@ -781,7 +792,7 @@ function receive(run, data) {
 function nodeInfo(run, nodeId) {
   let info = run.nodes.get(nodeId);
   if (!info) {
-    info = { status: 'idle', runs: 0, retries: 0, durationMs: null };
+    info = { status: 'idle', runs: 0, retries: 0, durationMs: null, child: null };
     run.nodes.set(nodeId, info);
   }
   return info;
@@ -819,10 +830,24 @@ function apply(run, event) {
       const span = { nodeId, run: info.runs, start: offset, end: null, status: 'running' };
       run.spans.push(span);
       run.openSpans.set(nodeId, span);
-      if (run.lastDone !== null) {
-        const key = `${run.lastDone}\u0000${nodeId}`;
-        run.takenEdges.add(key);
-        paintEdge(run, key);
+      const top = diagramNodeId(nodeId);
+      if (top !== nodeId) {
+        // A node inside a subgraph: its top-level node shows which one runs.
+        nodeInfo(run, top).child = nodeId.slice(top.length + 1);
+      } else {
+        // Taken edges lead here from the node that completed last and, after parallel
+        // branches, from every node that completed since the previous start (the join's
+        // predecessors); keys of edges the graph does not have paint nothing.
+        const sources = new Set(run.doneSinceStart);
+        if (run.lastDone !== null) {
+          sources.add(run.lastDone);
+        }
+        sources.forEach((from) => {
+          const key = `${from}\u0000${nodeId}`;
+          run.takenEdges.add(key);
+          paintEdge(run, key);
+        });
+        run.doneSinceStart = [];
       }
       if (run.chunks.has(nodeId)) {
         run.chunkPending.set(nodeId, `${run.chunkPending.get(nodeId) ?? ''}\n`);
@@ -840,7 +865,14 @@ function apply(run, event) {
       const span = run.openSpans.get(nodeId);
       closeSpan(run, nodeId, outcome,
         span && typeof event.durationMs === 'number' ? span.start + event.durationMs : offset);
-      run.lastDone = nodeId;
+      const top = diagramNodeId(nodeId);
+      if (top === nodeId) {
+        info.child = null;
+        run.lastDone = nodeId;
+        run.doneSinceStart.push(nodeId);
+      } else if (run.nodes.get(top)?.child === nodeId.slice(top.length + 1)) {
+        run.nodes.get(top).child = null;
+      }
       run.dirtyNodes.add(nodeId);
       run.timelineDirty = true;
       break;
@@ -998,7 +1030,8 @@ function describeEvent(event) {
 function rowMatches(row) {
   const type = ui.filterType.value;
   const node = ui.filterNode.value;
-  return (!type || row.dataset.type === type) && (!node || row.dataset.node === node);
+  return (!type || row.dataset.type === type)
+    && (!node || row.dataset.node === node || row.dataset.node.startsWith(`${node}/`));
 }
 
 function createRow(event) {

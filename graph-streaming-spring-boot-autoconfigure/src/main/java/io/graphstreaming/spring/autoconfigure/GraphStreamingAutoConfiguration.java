@@ -1,5 +1,8 @@
 package io.graphstreaming.spring.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -8,11 +11,16 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.graphstreaming.core.checkpoint.CheckpointCodec;
+import io.graphstreaming.core.checkpoint.CheckpointStore;
+import io.graphstreaming.core.checkpoint.FileCheckpointStore;
+import io.graphstreaming.core.checkpoint.InMemoryCheckpointStore;
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.GraphExecutor;
 import io.graphstreaming.core.journal.EventSerializer;
@@ -20,6 +28,7 @@ import io.graphstreaming.core.metrics.CompositeStreamingMetricsListener;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 import io.graphstreaming.spring.json.GraphEventJsonReader;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.json.JsonCheckpointCodec;
 import io.graphstreaming.spring.json.JsonEventSerializer;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
@@ -27,9 +36,14 @@ import io.graphstreaming.spring.registry.StreamingOptionsFactory;
 /**
  * Graph streaming without the web: binds {@code graph.streaming.*}, registers every
  * {@link GraphExecutor} bean by its id in a {@link GraphRegistry}, and provides the
- * execution registry, the event JSON writer and reader, and the event serializer of
- * memory-mapped journal segments (that same JSON). Each bean backs off when the application
+ * execution registry, the event JSON writer and reader, the event serializer of
+ * memory-mapped journal segments (that same JSON), and the checkpoint store and codec
+ * ({@code graph.streaming.checkpoints.*}). Each bean backs off when the application
  * defines its own.
+ *
+ * <p>The {@link CheckpointStore} bean always exists, so that application code can give it
+ * to the executors it chooses; {@code graph.streaming.checkpoints.enabled=true} gives it
+ * to every graph that has no store of its own.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class)
 @ConditionalOnClass(GraphExecutor.class)
@@ -63,9 +77,49 @@ public final class GraphStreamingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GraphRegistry graphRegistry(ObjectProvider<GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
-			ExecutionRegistry executionRegistry, GraphStreamingProperties properties) {
+			ExecutionRegistry executionRegistry, ObjectProvider<CheckpointStore> checkpointStore,
+			GraphStreamingProperties properties) {
+		GraphStreamingPropertiesValidator.validate(properties);
+		GraphStreamingProperties.Checkpoints checkpoints = properties.getCheckpoints();
 		return new GraphRegistry(executors.orderedStream().toList(), optionsFactory, executionRegistry,
-				properties.getExecution().getDisconnectPolicy());
+				properties.getExecution().getDisconnectPolicy(),
+				checkpoints.isEnabled() ? checkpointStore.getIfUnique() : null, checkpoints.getEveryNodes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CheckpointCodec graphCheckpointCodec(ObjectProvider<JsonMapper> jsonMapper) {
+		return new JsonCheckpointCodec(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CheckpointStore graphCheckpointStore(GraphStreamingProperties properties, CheckpointCodec codec) {
+		GraphStreamingPropertiesValidator.validate(properties);
+		GraphStreamingProperties.Checkpoints checkpoints = properties.getCheckpoints();
+		return switch (checkpoints.getStore()) {
+			case MEMORY -> new InMemoryCheckpointStore(checkpoints.getMaxPerExecution());
+			case FILE -> new FileCheckpointStore(checkpointDirectory(checkpoints.getDirectory()), codec,
+					checkpoints.getMaxPerExecution());
+		};
+	}
+
+	/**
+	 * Creates the file store's directory now, so that a directory the application cannot
+	 * use fails start-up naming the key rather than the first checkpoint of a run.
+	 */
+	private static Path checkpointDirectory(Path directory) {
+		try {
+			Path created = Files.createDirectories(directory);
+			if (!Files.isWritable(created)) {
+				throw new IOException("not writable");
+			}
+			return created;
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationPropertyValueException("graph.streaming.checkpoints.directory", directory,
+					"must be a directory the application can create and write (" + ex + ")");
+		}
 	}
 
 	@Bean

@@ -79,6 +79,8 @@ public class GraphStreamingProperties {
 
 	private final Dashboard dashboard = new Dashboard();
 
+	private final Checkpoints checkpoints = new Checkpoints();
+
 	/**
 	 * Per-graph overrides of the execution options, by graph id.
 	 */
@@ -174,6 +176,10 @@ public class GraphStreamingProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public Checkpoints getCheckpoints() {
+		return this.checkpoints;
 	}
 
 	public Map<String, GraphOverrides> getGraphs() {
@@ -815,6 +821,95 @@ public class GraphStreamingProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Checkpoints: the CheckpointStore bean, and whether graphs without a store of their
+	 * own save checkpoints to it.
+	 */
+	public static class Checkpoints {
+
+		/**
+		 * Whether every graph without a checkpoint store of its own saves checkpoints to
+		 * the CheckpointStore bean.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Where the CheckpointStore bean keeps checkpoints: memory (lost on restart) or
+		 * file (one file per checkpoint, JSON by default; survives restarts).
+		 */
+		private StoreType store = StoreType.MEMORY;
+
+		/**
+		 * Directory of the file store; one subdirectory per execution.
+		 */
+		private Path directory = Path.of(System.getProperty("java.io.tmpdir"), "graph-streaming", "checkpoints");
+
+		/**
+		 * Top-level nodes between two checkpoints of a graph that uses the CheckpointStore
+		 * bean through checkpoints.enabled.
+		 */
+		private int everyNodes = 1;
+
+		/**
+		 * Most checkpoints kept per execution; older ones are deleted.
+		 */
+		private int maxPerExecution = 100;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public StoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(StoreType store) {
+			this.store = store;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public int getEveryNodes() {
+			return this.everyNodes;
+		}
+
+		public void setEveryNodes(int everyNodes) {
+			this.everyNodes = everyNodes;
+		}
+
+		public int getMaxPerExecution() {
+			return this.maxPerExecution;
+		}
+
+		public void setMaxPerExecution(int maxPerExecution) {
+			this.maxPerExecution = maxPerExecution;
+		}
+
+		/**
+		 * Kinds of CheckpointStore bean.
+		 */
+		public enum StoreType {
+
+			/** In memory ({@code InMemoryCheckpointStore}): lost when the JVM stops. */
+			MEMORY,
+
+			/** In files ({@code FileCheckpointStore}, JSON): survives restarts. */
+			FILE
+
 		}
 
 	}

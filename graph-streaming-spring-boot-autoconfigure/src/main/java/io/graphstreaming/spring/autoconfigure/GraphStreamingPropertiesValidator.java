@@ -37,6 +37,14 @@ final class GraphStreamingPropertiesValidator {
 		for (Duration bucket : properties.getMetrics().getDurationBuckets()) {
 			positive("metrics.duration-buckets", bucket);
 		}
+		GraphStreamingProperties.Checkpoints checkpoints = properties.getCheckpoints();
+		positive("checkpoints.every-nodes", checkpoints.getEveryNodes());
+		positive("checkpoints.max-per-execution", checkpoints.getMaxPerExecution());
+		if (checkpoints.getStore() == GraphStreamingProperties.Checkpoints.StoreType.FILE
+				&& (checkpoints.getDirectory() == null || checkpoints.getDirectory().toString().isBlank())) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "checkpoints.directory",
+					checkpoints.getDirectory(), "must be set for the file store");
+		}
 	}
 
 	private static void positive(String key, int value) {

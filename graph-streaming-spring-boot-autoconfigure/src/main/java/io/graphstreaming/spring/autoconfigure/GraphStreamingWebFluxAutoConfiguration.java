@@ -19,13 +19,14 @@ import io.graphstreaming.spring.web.GraphInputReader;
 import io.graphstreaming.spring.web.GraphStreamingRouter;
 import io.graphstreaming.spring.web.ProblemResponses;
 import io.graphstreaming.spring.web.StreamLimiter;
+import io.graphstreaming.spring.web.http.GraphCheckpointHandler;
 import io.graphstreaming.spring.web.http.GraphHttpHandler;
 import io.graphstreaming.spring.web.polling.GraphPollingHandler;
 import io.graphstreaming.spring.web.sse.GraphSseHandler;
 
 /**
  * The HTTP endpoints of graph streaming in a reactive web application: SSE (and NDJSON)
- * streaming, polling and the plain JSON endpoints, routed under
+ * streaming, polling, the plain JSON endpoints and the checkpoint endpoints, routed under
  * {@code graph.streaming.web.base-path}. {@code graph.streaming.web.sse-enabled} and
  * {@code graph.streaming.web.polling-enabled} switch their transports off. Every bean
  * backs off when the application defines its own; the routes are one
@@ -67,6 +68,13 @@ public final class GraphStreamingWebFluxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	GraphCheckpointHandler graphCheckpointHandler(GraphRegistry registry, GraphInputReader inputReader,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new GraphCheckpointHandler(registry, inputReader, jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "graph.streaming.web.sse-enabled", matchIfMissing = true)
 	GraphSseHandler graphSseHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter,
 			GraphInputReader inputReader, StreamLimiter streamLimiter, ObjectProvider<TransportMetrics> metrics) {
@@ -89,11 +97,13 @@ public final class GraphStreamingWebFluxAutoConfiguration {
 	@ConditionalOnMissingBean(name = "graphStreamingRouterFunction")
 	RouterFunction<ServerResponse> graphStreamingRouterFunction(GraphStreamingProperties properties,
 			GraphHttpHandler httpHandler, ObjectProvider<GraphSseHandler> sseHandler,
-			ObjectProvider<GraphPollingHandler> pollingHandler, ProblemResponses problems) {
+			ObjectProvider<GraphPollingHandler> pollingHandler, ObjectProvider<GraphCheckpointHandler> checkpointHandler,
+			ProblemResponses problems) {
 		GraphStreamingProperties.Web web = properties.getWeb();
 		return GraphStreamingRouter.create(web.getBasePath(), httpHandler,
 				web.isSseEnabled() ? sseHandler.getIfAvailable() : null,
-				web.isPollingEnabled() ? pollingHandler.getIfAvailable() : null, problems);
+				web.isPollingEnabled() ? pollingHandler.getIfAvailable() : null, checkpointHandler.getIfAvailable(),
+				problems);
 	}
 
 }

@@ -246,7 +246,7 @@ public class GraphEventJsonReader {
 
 	}
 
-	private static Map<String, @Nullable Object> toMap(JsonNode node) {
+	static Map<String, @Nullable Object> toMap(JsonNode node) {
 		Map<String, @Nullable Object> map = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> property : node.properties()) {
 			map.put(property.getKey(), toValue(property.getValue()));
@@ -265,9 +265,10 @@ public class GraphEventJsonReader {
 	/**
 	 * Plain Java values, chosen so that the writer reproduces the same JSON: whole
 	 * numbers as int, long or BigInteger by size, decimals as double (or BigDecimal when a
-	 * double would not round-trip).
+	 * double would not round-trip). Shared with {@link JsonCheckpointCodec}, whose state
+	 * values come back the same way.
 	 */
-	private static @Nullable Object toValue(JsonNode node) {
+	static @Nullable Object toValue(JsonNode node) {
 		if (node.isObject()) {
 			return toMap(node);
 		}

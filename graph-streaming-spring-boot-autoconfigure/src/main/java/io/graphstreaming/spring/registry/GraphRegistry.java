@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.checkpoint.CheckpointStore;
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.GraphExecution;
@@ -26,6 +30,11 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * subscription of a response happens: every executor that kept the core's default
  * execution scheduler ({@code Schedulers.immediate()}) is switched to bounded elastic
  * here. An executor that chose its own scheduler keeps it.
+ *
+ * <p>Given a default checkpoint store, every executor without a store of its own saves
+ * checkpoints to it; an executor with its own store keeps it. Checkpoints outlive their
+ * execution's stay in the registry, so they are listed, loaded and resumed from by
+ * execution id whether or not the execution is still known here.
  */
 public class GraphRegistry {
 
@@ -39,6 +48,7 @@ public class GraphRegistry {
 
 	/**
 	 * Registers graphs; each is validated now so that a bad definition fails start-up.
+	 * Graphs save checkpoints only to stores of their own.
 	 * @param executors the graphs' executors
 	 * @param optionsFactory the options of each graph
 	 * @param executions the execution registry
@@ -49,6 +59,30 @@ public class GraphRegistry {
 	 */
 	public GraphRegistry(Collection<? extends GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
 			ExecutionRegistry executions, DisconnectPolicy disconnectPolicy) {
+		this(executors, optionsFactory, executions, disconnectPolicy, null, 1);
+	}
+
+	/**
+	 * Registers graphs; each is validated now so that a bad definition fails start-up.
+	 * @param executors the graphs' executors
+	 * @param optionsFactory the options of each graph
+	 * @param executions the execution registry
+	 * @param disconnectPolicy what an execution does when its last streaming consumer
+	 * leaves
+	 * @param checkpointStore the store of every executor that has none of its own, or
+	 * {@code null} to leave executors as they are
+	 * @param checkpointEvery top-level nodes between two checkpoints to that store,
+	 * strictly positive
+	 * @throws IllegalStateException if two executors share an id
+	 * @throws IllegalArgumentException if {@code checkpointEvery} is not positive
+	 * @throws io.graphstreaming.core.graph.GraphValidationException for an invalid graph
+	 */
+	public GraphRegistry(Collection<? extends GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
+			ExecutionRegistry executions, DisconnectPolicy disconnectPolicy, @Nullable CheckpointStore checkpointStore,
+			int checkpointEvery) {
+		if (checkpointEvery <= 0) {
+			throw new IllegalArgumentException("checkpointEvery must be strictly positive but was " + checkpointEvery);
+		}
 		Map<String, GraphExecutor> byId = new LinkedHashMap<>();
 		Map<String, StreamingExecutionOptions> optionsById = new LinkedHashMap<>();
 		for (GraphExecutor executor : executors) {
@@ -60,6 +94,9 @@ public class GraphRegistry {
 			executor.validate();
 			if (executor.executionScheduler() == Schedulers.immediate()) {
 				executor.executionScheduler(Schedulers.boundedElastic());
+			}
+			if (checkpointStore != null && executor.checkpointStore() == null) {
+				executor.checkpoints(checkpointStore, checkpointEvery);
 			}
 			optionsById.put(executor.name(), Objects.requireNonNull(optionsFactory.optionsFor(executor.name())));
 		}
@@ -167,6 +204,98 @@ public class GraphRegistry {
 			throw new ExecutionNotFoundException(executionId);
 		}
 		return execution;
+	}
+
+	/**
+	 * The checkpoints of an execution of a graph, oldest first. The execution need not be
+	 * known to the registry any more: checkpoints outlive it.
+	 * @param graphId the graph
+	 * @param executionId the execution
+	 * @return its checkpoints in the graph's store, empty if none
+	 * @throws GraphNotFoundException if the graph is unknown
+	 * @throws CheckpointNotFoundException if the graph keeps no checkpoints
+	 */
+	public Flux<Checkpoint> checkpoints(String graphId, String executionId) {
+		return checkpointStore(graphId).list(executionId).filter((checkpoint) -> checkpoint.graphId().equals(graphId));
+	}
+
+	/**
+	 * A checkpoint of a graph.
+	 * @param graphId the graph
+	 * @param checkpointId the checkpoint
+	 * @return the checkpoint; a {@link CheckpointNotFoundException} if the graph's store
+	 * has none with that id
+	 * @throws GraphNotFoundException if the graph is unknown
+	 * @throws CheckpointNotFoundException if the graph keeps no checkpoints
+	 */
+	public Mono<Checkpoint> checkpoint(String graphId, String checkpointId) {
+		return checkpointStore(graphId).load(checkpointId)
+			.filter((checkpoint) -> checkpoint.graphId().equals(graphId))
+			.switchIfEmpty(Mono.error(() -> new CheckpointNotFoundException(
+					"Graph '" + graphId + "' has no checkpoint '" + checkpointId + "'")));
+	}
+
+	/**
+	 * The checkpoint to resume an execution from: the one named, or the execution's
+	 * newest. The execution must not be running (cancel it and let it end first); it
+	 * need not be known to the registry any more.
+	 * @param graphId the graph
+	 * @param executionId the execution to resume
+	 * @param checkpointId one of its checkpoints, or {@code null} for the newest
+	 * @return the checkpoint; a {@link CheckpointNotFoundException} if there is none
+	 * (or none with that id), an {@link IllegalArgumentException} if the checkpoint named
+	 * belongs to another execution
+	 * @throws GraphNotFoundException if the graph is unknown
+	 * @throws CheckpointNotFoundException if the graph keeps no checkpoints
+	 * @throws ExecutionStillRunningException if the execution has not ended
+	 */
+	public Mono<Checkpoint> checkpointToResume(String graphId, String executionId, @Nullable String checkpointId) {
+		CheckpointStore store = checkpointStore(graphId);
+		GraphExecution original = this.executions.lookup(executionId).orElse(null);
+		if (original != null && original.graphId().equals(graphId) && !original.status().isFinished()) {
+			throw new ExecutionStillRunningException(graphId, executionId);
+		}
+		if (checkpointId == null) {
+			return store.latest(executionId)
+				.filter((checkpoint) -> checkpoint.graphId().equals(graphId))
+				.switchIfEmpty(Mono.error(() -> new CheckpointNotFoundException(
+						"Execution '" + executionId + "' of graph '" + graphId + "' has no checkpoint")));
+		}
+		return checkpoint(graphId, checkpointId).map((checkpoint) -> {
+			if (!checkpoint.executionId().equals(executionId)) {
+				throw new IllegalArgumentException("Checkpoint '" + checkpointId + "' belongs to execution '"
+						+ checkpoint.executionId() + "', not '" + executionId + "'");
+			}
+			return checkpoint;
+		});
+	}
+
+	/**
+	 * Creates an execution that resumes from a checkpoint, with the graph's options and
+	 * a new id; it starts when its first consumer subscribes or on
+	 * {@link GraphExecution#start()}.
+	 * @param graphId the graph
+	 * @param checkpoint a checkpoint of that graph
+	 * @return the idle execution
+	 * @throws GraphNotFoundException if the graph is unknown
+	 * @throws IllegalArgumentException if the checkpoint does not fit the graph
+	 * @throws io.graphstreaming.core.execution.ExecutionLimitExceededException at the
+	 * concurrency limit
+	 */
+	public GraphExecution resume(String graphId, Checkpoint checkpoint) {
+		GraphExecutor executor = executor(graphId);
+		GraphExecution execution = this.executions.resume(executor, checkpoint, this.options.get(graphId));
+		return execution.cancelWhenUnobserved(this.disconnectPolicy == DisconnectPolicy.CANCEL);
+	}
+
+	private CheckpointStore checkpointStore(String graphId) {
+		CheckpointStore store = executor(graphId).checkpointStore();
+		if (store == null) {
+			throw new CheckpointNotFoundException("Graph '" + graphId
+					+ "' keeps no checkpoints; give its executor a store (checkpoints(store)) or set "
+					+ "graph.streaming.checkpoints.enabled=true");
+		}
+		return store;
 	}
 
 	/**

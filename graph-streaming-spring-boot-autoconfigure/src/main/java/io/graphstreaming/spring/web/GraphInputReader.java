@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -33,10 +34,15 @@ import io.graphstreaming.spring.json.JsonErrorMessages;
  * Malformed JSON, a body that is not an object, an {@code input} that is not an object
  * and any other top-level field are refused with 400 and a detail naming the problem.
  * The content type is not checked, so {@code curl -d '{"input":{}}'} works as typed.
+ *
+ * <p>The body of a resume request, {@code {"checkpointId": "..."}}, is read by
+ * {@link #readCheckpointId} under the same limit and rules.
  */
 public class GraphInputReader {
 
 	private static final String INPUT = "input";
+
+	private static final String CHECKPOINT_ID = "checkpointId";
 
 	private final JsonMapper mapper;
 
@@ -72,6 +78,60 @@ public class GraphInputReader {
 	 * @return the input; errors with a 400 or 413 {@link ResponseStatusException}
 	 */
 	public Mono<Map<String, @Nullable Object>> readBody(ServerRequest request) {
+		return readBytes(request).map(this::parseBody).switchIfEmpty(Mono.fromSupplier(LinkedHashMap::new));
+	}
+
+	/**
+	 * Reads the body of a resume request: {@code {"checkpointId": "..."}}, or an empty
+	 * body, {@code {}} or {@code "checkpointId": null} for the execution's newest
+	 * checkpoint.
+	 * @param request the request
+	 * @return the checkpoint id, if one is named; errors with a 400 or 413
+	 * {@link ResponseStatusException}
+	 */
+	public Mono<Optional<String>> readCheckpointId(ServerRequest request) {
+		return readBytes(request).map(this::parseCheckpointId).defaultIfEmpty(Optional.empty());
+	}
+
+	/**
+	 * Parses the body of a resume request.
+	 * @param body the bytes
+	 * @return the checkpoint id, if one is named
+	 * @throws ServerWebInputException for anything but an object with at most a
+	 * {@code checkpointId} string
+	 */
+	public Optional<String> parseCheckpointId(byte[] body) {
+		if (isBlank(body)) {
+			return Optional.empty();
+		}
+		JsonNode root = parse(body, "request body");
+		if (!root.isObject()) {
+			throw new ServerWebInputException(
+					"The request body must be a JSON object such as {\"checkpointId\": \"...\"} but was "
+							+ JsonErrorMessages.describe(root));
+		}
+		JsonNode checkpointId = null;
+		for (Map.Entry<String, JsonNode> field : root.properties()) {
+			if (!CHECKPOINT_ID.equals(field.getKey())) {
+				throw new ServerWebInputException("Unknown field '" + JsonErrorMessages.abbreviate(field.getKey(), 40)
+						+ "' in the request body; the only field accepted is 'checkpointId'");
+			}
+			checkpointId = field.getValue();
+		}
+		if (checkpointId == null || checkpointId.isNull()) {
+			return Optional.empty();
+		}
+		if (!checkpointId.isString()) {
+			throw new ServerWebInputException(
+					"Field 'checkpointId' must be a string but was " + JsonErrorMessages.describe(checkpointId));
+		}
+		if (checkpointId.stringValue().isBlank()) {
+			throw new ServerWebInputException("Field 'checkpointId' must not be blank");
+		}
+		return Optional.of(checkpointId.stringValue());
+	}
+
+	private Mono<byte[]> readBytes(ServerRequest request) {
 		long announced = request.headers().contentLength().orElse(-1);
 		if (announced > this.maxBodyBytes) {
 			return Mono.error(tooLarge());
@@ -86,9 +146,8 @@ public class GraphInputReader {
 				finally {
 					DataBufferUtils.release(buffer);
 				}
-				return parseBody(bytes);
-			})
-			.switchIfEmpty(Mono.fromSupplier(LinkedHashMap::new));
+				return bytes;
+			});
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import io.graphstreaming.spring.web.http.GraphCheckpointHandler;
 import io.graphstreaming.spring.web.http.GraphHttpHandler;
 import io.graphstreaming.spring.web.polling.GraphPollingHandler;
 import io.graphstreaming.spring.web.sse.GraphSseHandler;
@@ -28,9 +29,14 @@ import io.graphstreaming.spring.web.sse.GraphSseHandler;
  * DELETE {base}/{graphId}/executions/{id}                cancel
  * POST   {base}/{graphId}/executions                     start for polling (202)
  * GET    {base}/{graphId}/executions/{id}/events         poll / long poll
+ * GET    {base}/{graphId}/executions/{id}/checkpoints    the execution's checkpoints
+ * GET    {base}/{graphId}/checkpoints/{checkpointId}     one checkpoint with its state
+ * POST   {base}/{graphId}/executions/{id}/resume         resume from a checkpoint (202)
+ * POST   {base}/{graphId}/executions/{id}/resume/stream  resume and stream (SSE / NDJSON)
  * </pre>
  *
- * The streaming and polling routes exist only when their handler is given. The
+ * The streaming, polling and checkpoint routes exist only when their handler is given
+ * ({@code resume/stream} with the streaming one). The
  * executions list comes before the graph routes, so it shadows a graph whose id is
  * {@code executions}. Every error of these routes, thrown or signalled, becomes a
  * {@code application/problem+json} answer through {@link ProblemResponses}.
@@ -51,6 +57,22 @@ public final class GraphStreamingRouter {
 	 */
 	public static RouterFunction<ServerResponse> create(String basePath, GraphHttpHandler http,
 			@Nullable GraphSseHandler sse, @Nullable GraphPollingHandler polling, ProblemResponses problems) {
+		return create(basePath, http, sse, polling, null, problems);
+	}
+
+	/**
+	 * Builds the routes.
+	 * @param basePath the base path, such as {@code /graphs}
+	 * @param http the plain HTTP endpoints
+	 * @param sse the streaming endpoints, or {@code null} to leave them out
+	 * @param polling the polling endpoints, or {@code null} to leave them out
+	 * @param checkpoints the checkpoint endpoints, or {@code null} to leave them out
+	 * @param problems the error answers
+	 * @return the router function
+	 */
+	public static RouterFunction<ServerResponse> create(String basePath, GraphHttpHandler http,
+			@Nullable GraphSseHandler sse, @Nullable GraphPollingHandler polling,
+			@Nullable GraphCheckpointHandler checkpoints, ProblemResponses problems) {
 		Objects.requireNonNull(http, "http");
 		Objects.requireNonNull(problems, "problems");
 		String base = normalize(basePath);
@@ -70,6 +92,14 @@ public final class GraphStreamingRouter {
 		}
 		if (polling != null) {
 			routes.POST(graph + "/executions", polling::start).GET(execution + "/events", polling::events);
+		}
+		if (checkpoints != null) {
+			routes.GET(execution + "/checkpoints", checkpoints::listCheckpoints)
+				.GET(graph + "/checkpoints/{checkpointId}", checkpoints::checkpoint)
+				.POST(execution + "/resume", checkpoints::resume);
+			if (sse != null) {
+				routes.POST(execution + "/resume/stream", sse::resumeStream);
+			}
 		}
 		return routes.filter((request, next) -> Mono.defer(() -> next.handle(request))
 			.onErrorResume((error) -> problems.handle(error, request))).build();

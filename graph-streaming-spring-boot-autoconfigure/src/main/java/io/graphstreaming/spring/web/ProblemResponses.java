@@ -21,6 +21,8 @@ import io.graphstreaming.core.execution.ExecutionExpiredException;
 import io.graphstreaming.core.execution.ExecutionLimitExceededException;
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
 import io.graphstreaming.core.journal.EventsExpiredException;
+import io.graphstreaming.spring.registry.CheckpointNotFoundException;
+import io.graphstreaming.spring.registry.ExecutionStillRunningException;
 import io.graphstreaming.spring.registry.GraphNotFoundException;
 
 /**
@@ -28,7 +30,8 @@ import io.graphstreaming.spring.registry.GraphNotFoundException;
  * answers: {@code type} ({@code about:blank}), {@code title}, {@code status},
  * {@code detail} and {@code instance} (the request path).
  *
- * <p>Unknown graph or execution: 404. Execution or events no longer kept: 410. Bad input
+ * <p>Unknown graph, execution or checkpoint (or a graph that keeps none): 404. Resume of
+ * an execution that still runs: 409. Execution or events no longer kept: 410. Bad input
  * or parameter ({@link IllegalArgumentException}, {@link ResponseStatusException} such as
  * {@code ServerWebInputException}): their status and message. Too many streams or
  * executions: 429 with {@code Retry-After} in seconds. Anything else: 500 with the detail
@@ -62,8 +65,12 @@ public class ProblemResponses {
 	 * @return the problem response
 	 */
 	public Mono<ServerResponse> handle(Throwable error, ServerRequest request) {
-		if (error instanceof GraphNotFoundException || error instanceof ExecutionNotFoundException) {
+		if (error instanceof GraphNotFoundException || error instanceof ExecutionNotFoundException
+				|| error instanceof CheckpointNotFoundException) {
 			return problem(HttpStatus.NOT_FOUND, error.getMessage(), request, null);
+		}
+		if (error instanceof ExecutionStillRunningException) {
+			return problem(HttpStatus.CONFLICT, error.getMessage(), request, null);
 		}
 		if (error instanceof ExecutionExpiredException || error instanceof EventsExpiredException) {
 			return problem(HttpStatus.GONE, error.getMessage(), request, null);

@@ -160,6 +160,16 @@ class GraphStreamingPropertiesTests {
 		cases.add(new PropertyCase("dashboard.enabled", "true", (p) -> p.getDashboard().isEnabled(), false, true));
 		cases.add(new PropertyCase("dashboard.path", "/ops/graphs", (p) -> p.getDashboard().getPath(),
 				"/graph-dashboard", "/ops/graphs"));
+		cases.add(new PropertyCase("checkpoints.enabled", "true", (p) -> p.getCheckpoints().isEnabled(), false, true));
+		cases.add(new PropertyCase("checkpoints.store", "file", (p) -> p.getCheckpoints().getStore(),
+				GraphStreamingProperties.Checkpoints.StoreType.MEMORY, GraphStreamingProperties.Checkpoints.StoreType.FILE));
+		cases.add(new PropertyCase("checkpoints.directory", "/var/lib/app/checkpoints",
+				(p) -> p.getCheckpoints().getDirectory(),
+				Path.of(System.getProperty("java.io.tmpdir"), "graph-streaming", "checkpoints"),
+				Path.of("/var/lib/app/checkpoints")));
+		cases.add(new PropertyCase("checkpoints.every-nodes", "3", (p) -> p.getCheckpoints().getEveryNodes(), 1, 3));
+		cases.add(new PropertyCase("checkpoints.max-per-execution", "10",
+				(p) -> p.getCheckpoints().getMaxPerExecution(), 100, 10));
 		return cases;
 	}
 
@@ -450,7 +460,10 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("web.retry-after=0s", "web.retry-after"),
 				Arguments.of("web.long-poll-max-wait=-1s", "web.long-poll-max-wait"),
 				Arguments.of("web.base-path=/graphs/{id}", "web.base-path"),
-				Arguments.of("metrics.duration-buckets=0ms", "metrics.duration-buckets"));
+				Arguments.of("metrics.duration-buckets=0ms", "metrics.duration-buckets"),
+				Arguments.of("checkpoints.every-nodes=0", "checkpoints.every-nodes"),
+				Arguments.of("checkpoints.max-per-execution=-1", "checkpoints.max-per-execution"),
+				Arguments.of("checkpoints.store=database", "checkpoints.store"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -131,7 +131,8 @@ public class GraphHttpHandler {
 	/**
 	 * {@code GET {base}/{graphId}/executions/{executionId}}: the execution's
 	 * {@code executionId}, {@code graphId}, {@code status}, {@code startedAt},
-	 * {@code eventCount}, and {@code finishedAt} and {@code currentNode} when known.
+	 * {@code eventCount}, and {@code finishedAt}, {@code currentNode} and
+	 * {@code resumedFrom} (the checkpoint a resumed execution started from) when known.
 	 * @param request the request
 	 * @return the response
 	 */
@@ -155,6 +156,10 @@ public class GraphHttpHandler {
 		String currentNode = execution.currentNode();
 		if (currentNode != null) {
 			body.put("currentNode", currentNode);
+		}
+		String resumedFrom = execution.resumedFrom();
+		if (resumedFrom != null) {
+			body.put("resumedFrom", resumedFrom);
 		}
 		return body;
 	}

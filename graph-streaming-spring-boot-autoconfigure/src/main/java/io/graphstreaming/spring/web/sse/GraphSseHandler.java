@@ -78,6 +78,9 @@ public class GraphSseHandler {
 	/** The response header naming the execution streamed. */
 	public static final String EXECUTION_ID_HEADER = "X-Execution-Id";
 
+	/** The response header naming the checkpoint a resumed execution started from. */
+	public static final String RESUMED_FROM_HEADER = "X-Resumed-From";
+
 	private static final System.Logger logger = System.getLogger(GraphSseHandler.class.getName());
 
 	/** Marks a heartbeat among the frames of a compressed stream. */
@@ -142,6 +145,44 @@ public class GraphSseHandler {
 			}
 			return respond(request, execution, 0, filter, permit);
 		});
+	}
+
+	/**
+	 * {@code POST {base}/{graphId}/executions/{executionId}/resume/stream}: resumes the
+	 * execution from a checkpoint (the body's {@code checkpointId}, or its newest) as a
+	 * new execution and streams that one, exactly as {@link #executeStream} streams a new
+	 * run: it begins with {@code ExecutionStarted} and {@code CheckpointRestored}, and the
+	 * response names the checkpoint in {@code X-Resumed-From}. With a
+	 * {@code Last-Event-ID} (which names the new execution) it resumes that stream and
+	 * starts nothing, so a reconnecting client never resumes twice.
+	 * @param request the request
+	 * @return the stream response
+	 */
+	public Mono<ServerResponse> resumeStream(ServerRequest request) {
+		String graphId = request.pathVariable("graphId");
+		String executionId = request.pathVariable("executionId");
+		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
+		LastEventId reconnect = LastEventId.from(request, false);
+		if (reconnect != null) {
+			GraphExecution execution = this.registry.execution(graphId,
+					Objects.requireNonNull(reconnect.executionId()));
+			return resume(request, execution, reconnect.sequence(), filter);
+		}
+		return this.inputReader.readCheckpointId(request)
+			.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
+					checkpointId.orElse(null)))
+			.flatMap((checkpoint) -> {
+				StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
+				GraphExecution execution;
+				try {
+					execution = this.registry.resume(graphId, checkpoint);
+				}
+				catch (RuntimeException ex) {
+					permit.release();
+					throw ex;
+				}
+				return respond(request, execution, 0, filter, permit);
+			});
 	}
 
 	/**
@@ -219,6 +260,10 @@ public class GraphSseHandler {
 				.header(HttpHeaders.CACHE_CONTROL, "no-cache")
 				.header("X-Accel-Buffering", "no")
 				.header(EXECUTION_ID_HEADER, execution.executionId());
+			String resumedFrom = execution.resumedFrom();
+			if (resumedFrom != null) {
+				response.header(RESUMED_FROM_HEADER, resumedFrom);
+			}
 			if (compressible) {
 				response.header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
 			}
