@@ -84,7 +84,22 @@ public final class ExecutionRegistry implements AutoCloseable {
 	 */
 	public GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
 			StreamingExecutionOptions options) {
-		return register(() -> executor.createExecution(input, options));
+		return create(executor, input, options, null);
+	}
+
+	/**
+	 * Creates and registers an idle execution of a graph, owned by someone.
+	 * @param executor the graph's executor
+	 * @param input the initial state
+	 * @param options the options
+	 * @param owner who starts it ({@link GraphExecution#owner()}), or {@code null}
+	 * @return the execution, started by its first consumer or by {@code start()}
+	 * @throws ExecutionLimitExceededException if the limit of running executions is
+	 * reached
+	 */
+	public GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
+			StreamingExecutionOptions options, @Nullable String owner) {
+		return register(() -> executor.createExecution(input, options), owner);
 	}
 
 	/**
@@ -98,10 +113,27 @@ public final class ExecutionRegistry implements AutoCloseable {
 	 * @throws IllegalArgumentException if the checkpoint does not fit the graph
 	 */
 	public GraphExecution resume(GraphExecutor executor, Checkpoint checkpoint, StreamingExecutionOptions options) {
-		return register(() -> executor.resumeExecution(checkpoint, options));
+		return resume(executor, checkpoint, options, null);
 	}
 
-	private GraphExecution register(Supplier<GraphExecution> factory) {
+	/**
+	 * Creates and registers an idle execution that resumes from a checkpoint, owned by
+	 * someone (who need not be the owner of the execution that took the checkpoint).
+	 * @param executor the graph's executor
+	 * @param checkpoint the checkpoint
+	 * @param options the options
+	 * @param owner who resumes it ({@link GraphExecution#owner()}), or {@code null}
+	 * @return the execution, started by its first consumer or by {@code start()}
+	 * @throws ExecutionLimitExceededException if the limit of running executions is
+	 * reached
+	 * @throws IllegalArgumentException if the checkpoint does not fit the graph
+	 */
+	public GraphExecution resume(GraphExecutor executor, Checkpoint checkpoint, StreamingExecutionOptions options,
+			@Nullable String owner) {
+		return register(() -> executor.resumeExecution(checkpoint, options), owner);
+	}
+
+	private GraphExecution register(Supplier<GraphExecution> factory, @Nullable String owner) {
 		if (this.active.incrementAndGet() > this.maxConcurrentExecutions) {
 			this.active.decrementAndGet();
 			throw new ExecutionLimitExceededException(this.maxConcurrentExecutions);
@@ -114,6 +146,7 @@ public final class ExecutionRegistry implements AutoCloseable {
 			this.active.decrementAndGet();
 			throw ex;
 		}
+		execution.owner(owner);
 		this.executions.put(execution.executionId(), execution);
 		execution.result().subscribe((result) -> this.active.decrementAndGet());
 		return execution;

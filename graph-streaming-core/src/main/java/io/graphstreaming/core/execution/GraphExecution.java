@@ -71,6 +71,8 @@ public final class GraphExecution {
 
 	private final @Nullable String resumedFrom;
 
+	private volatile @Nullable String owner;
+
 	GraphExecution(String executionId, Graph graph, Map<String, @Nullable Object> input,
 			StreamingExecutionOptions options, GraphExecutor executor) {
 		this(executionId, graph, input, options, executor, null);
@@ -122,6 +124,25 @@ public final class GraphExecution {
 	 */
 	public @Nullable String resumedFrom() {
 		return this.resumedFrom;
+	}
+
+	/**
+	 * Who started the execution, for access rules such as "only its owner may read or
+	 * cancel it". The core gives the name no meaning; the Spring transports record the
+	 * authenticated principal's name.
+	 * @return the owner's name, or {@code null} when the execution was started anonymously
+	 * or without recording one
+	 */
+	public @Nullable String owner() {
+		return this.owner;
+	}
+
+	/**
+	 * Records the owner; called by {@link ExecutionRegistry} before the execution is
+	 * published to other threads.
+	 */
+	void owner(@Nullable String owner) {
+		this.owner = owner;
 	}
 
 	/**

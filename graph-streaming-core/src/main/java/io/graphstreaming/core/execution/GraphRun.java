@@ -183,6 +183,9 @@ final class GraphRun {
 	}
 
 	private void ended(Throwable error) {
+		// Whatever ended the run, nodes still running (siblings of a failed branch) learn
+		// it through isCancelled() and cancellation(), not only through interruption.
+		signalCancellation();
 		Exhausted budgetEnd = this.exhausted.get();
 		if (budgetEnd != null) {
 			switch (this.budget.onExhausted()) {
@@ -306,17 +309,19 @@ final class GraphRun {
 		if (limit > 0 && this.iterations.computeIfAbsent(path, (key) -> new AtomicInteger()).incrementAndGet() > limit) {
 			return Mono.error(new NodeExecutionException(path, new IterationLimitExceededException(path, limit)));
 		}
+		RunningNode running = new RunningNode(path);
+		// A node the limits refuse is neither entered nor started.
+		Throwable refused = admit(running);
+		if (refused != null) {
+			return Mono.error(refused);
+		}
 		this.currentNode = path;
 		this.sequencer.nodeEntered(path);
-		RunningNode running = new RunningNode(path);
 		NodeAction direct = node.nonBlockingAction();
 		if (direct != null && frame.graph.retryPolicy() == null) {
 			// A non-blocking function without retries or breaker runs here and now: the same
 			// call, events and outcome as through attempt(), without a Mono pipeline per node.
-			Throwable refused = startAttempt(running);
-			if (refused != null) {
-				return Mono.error(refused);
-			}
+			announce(running);
 			Map<String, @Nullable Object> written;
 			try {
 				written = direct.execute(frame.scope.view(), running);
@@ -331,34 +336,42 @@ final class GraphRun {
 	}
 
 	/**
-	 * Counts a node execution against the limits and announces it.
+	 * Counts a node execution against the step limit and the node-executions budget.
 	 * @return the error that ends the run instead, or {@code null}
 	 */
-	private @Nullable Throwable startAttempt(RunningNode running) {
+	private @Nullable Throwable admit(RunningNode running) {
 		int executed = this.steps.incrementAndGet();
 		if (executed > this.maxSteps) {
-			return new IllegalStateException("Graph '" + this.graph.id() + "' exceeded " + this.maxSteps
-					+ " node executions; a cycle may not terminate");
+			return new NodeExecutionException(running.nodeId, new IllegalStateException("Graph '" + this.graph.id()
+					+ "' exceeded " + this.maxSteps + " node executions; a cycle may not terminate"));
 		}
 		int maxExecutions = this.budget.maxNodeExecutions();
 		if (maxExecutions > 0 && executed > maxExecutions) {
 			return new NodeExecutionException(running.nodeId,
 					exhaust(running.nodeId, ExecutionBudget.NODE_EXECUTIONS, maxExecutions, maxExecutions));
 		}
+		return null;
+	}
+
+	private void announce(RunningNode running) {
 		running.started = System.nanoTime();
 		this.sequencer.nodeStarted(running.nodeId);
-		return null;
 	}
 
 	/**
 	 * One attempt of a node, followed by a back-off and the next attempt while its retry
-	 * policy allows.
+	 * policy allows. The first attempt was admitted with the node; a retry the limits
+	 * refuse exits the node.
 	 */
 	private Mono<Map<String, @Nullable Object>> attempt(Frame frame, GraphNode node, RunningNode running) {
-		Throwable refused = startAttempt(running);
-		if (refused != null) {
-			return Mono.error(refused);
+		if (running.attempt > 1) {
+			Throwable refused = admit(running);
+			if (refused != null) {
+				this.sequencer.nodeExited(running.nodeId);
+				return Mono.error(refused);
+			}
 		}
+		announce(running);
 		// Cancelled from outside (a sibling branch failed, the run was cancelled, a budget ran
 		// out): the error an interrupted node then throws is not the node's failure, so it is
 		// neither reported nor retried.

@@ -26,15 +26,16 @@ public interface NodeContext {
 	String nodeId();
 
 	/**
-	 * Whether the execution has been cancelled; long-running blocking nodes should check
-	 * it and stop.
-	 * @return {@code true} once cancelled
+	 * Whether the node should stop because its execution is over: cancelled, out of
+	 * budget, or failed elsewhere (a sibling branch). Long-running blocking nodes should
+	 * check it and stop.
+	 * @return {@code true} once the execution no longer needs this node
 	 */
 	boolean isCancelled();
 
 	/**
-	 * Completes when the execution is cancelled; reactive nodes can {@code takeUntilOther}
-	 * it.
+	 * Completes when the node should stop (see {@link #isCancelled()}); reactive nodes can
+	 * {@code takeUntilOther} it.
 	 * @return a mono completing on cancellation
 	 */
 	Mono<Void> cancellation();

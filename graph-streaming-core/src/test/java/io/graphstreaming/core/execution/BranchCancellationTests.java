@@ -64,6 +64,36 @@ class BranchCancellationTests {
 	}
 
 	@Test
+	void aFailingBranchTellsACooperativeSiblingToStop() throws Exception {
+		CountDownLatch siblingRunning = new CountDownLatch(1);
+		CountDownLatch siblingStopped = new CountDownLatch(1);
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("siblings", "");
+		executor.addNode(GraphNode.of("fork", (state, context) -> Map.of()))
+			.addNode(GraphNode.of("failing", (state, context) -> {
+				siblingRunning.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				throw new IllegalStateException("tool down");
+			}))
+			.addNode(GraphNode.of("polling", (state, context) -> {
+				siblingRunning.countDown();
+				// Ignores interruption on purpose: only the flag can stop it.
+				while (!context.isCancelled()) {
+					Thread.onSpinWait();
+				}
+				siblingStopped.countDown();
+				return Map.of();
+			}))
+			.connect("fork", "failing")
+			.connect("fork", "polling")
+			.setStartNode("fork");
+
+		List<GraphExecutionEvent> events = executor.executeStream(Map.of()).flux().collectList()
+			.block(java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+
+		assertThat(siblingStopped.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the sibling saw isCancelled()").isTrue();
+		assertThat(wireNames(events)).endsWith("ExecutionFailed");
+	}
+
+	@Test
 	void disposingTheColdStreamReachesEveryRunningBranchAndSubgraph() throws Exception {
 		List<GraphExecutionEvent> journaled = new CopyOnWriteArrayList<>();
 		StreamingGraphExecutor executor = forkOfBlockedNodes();
