@@ -33,6 +33,12 @@ const MAX_URL_LENGTH = 3800;
 
 const ACTIVE_REFRESH_MS = 2000;
 
+/** The most nodes on one line of the diagram; wider layers wrap. */
+const MAX_LINE_NODES = 8;
+
+/** A node with more outgoing edges than this labels them next to their targets. */
+const MAX_MIDDLE_LABELS = 3;
+
 /** Own resume attempts (on the execution's stream URL) once EventSource has given up. */
 const MAX_RESUME_ATTEMPTS = 5;
 
@@ -330,24 +336,40 @@ function layoutGraph(graph) {
   const MARGIN = 20;
   const TOP = 36;
   const width = (id) => Math.min(210, Math.max(118, id.length * 7.8 + 30));
-  const rowWidths = rows.map((row) => row.reduce((sum, id) => sum + width(id) + loopSpace.get(id), 0)
-    + GAP_X * (row.length - 1));
-  const contentWidth = Math.max(...rowWidths, 120);
+  // A wide layer (a fan-out to many branches) wraps onto several lines of at most
+  // MAX_LINE_NODES, every other line shifted by half a slot so that edges to the lines
+  // below pass between the nodes.
+  const lines = [];
+  const shifted = [];
+  rows.forEach((row) => {
+    const count = Math.ceil(row.length / MAX_LINE_NODES);
+    const size = Math.ceil(row.length / count);
+    for (let start = 0; start < row.length; start += size) {
+      shifted.push(count > 1 && (start / size) % 2 === 1);
+      lines.push(row.slice(start, start + size));
+    }
+  });
+  const slot = (id) => width(id) + loopSpace.get(id) + GAP_X;
+  const lineWidths = lines.map((line, index) => line.reduce((sum, id) => sum + slot(id), 0) - GAP_X
+    + (shifted[index] ? slot(line[0]) / 2 : 0));
+  const contentWidth = Math.max(...lineWidths, 120);
   const boxes = new Map();
-  rows.forEach((row, index) => {
-    let x = MARGIN + (contentWidth - rowWidths[index]) / 2;
-    row.forEach((id) => {
+  lines.forEach((line, index) => {
+    let x = MARGIN + (contentWidth - lineWidths[index]) / 2 + (shifted[index] ? slot(line[0]) / 2 : 0);
+    line.forEach((id) => {
       boxes.set(id, { x, y: TOP + index * (NODE_HEIGHT + GAP_Y), w: width(id), h: NODE_HEIGHT });
-      x += width(id) + loopSpace.get(id) + GAP_X;
+      x += slot(id);
     });
   });
   const backEdges = edges.filter((edge) => back.has(edge));
   const laneStart = MARGIN + contentWidth + 24;
   const backLabels = Math.max(0, ...backEdges.map((edge) => labelWidth(edge.condition)));
   const totalWidth = laneStart + (backEdges.length > 0 ? backEdges.length * 16 + backLabels : 0) + MARGIN;
-  const totalHeight = TOP + rows.length * (NODE_HEIGHT + GAP_Y) - GAP_Y + MARGIN;
+  const totalHeight = TOP + lines.length * (NODE_HEIGHT + GAP_Y) - GAP_Y + MARGIN;
   const selfLooped = new Set(selfLoops.map((edge) => edge.from));
-  return { boxes, edges, back, forward, selfLooped, laneStart, width: totalWidth, height: totalHeight };
+  return {
+    boxes, edges, back, forward, selfLooped, laneStart, gapY: GAP_Y, width: totalWidth, height: totalHeight,
+  };
 }
 
 function bezierMiddle(p0, p1, p2, p3) {
@@ -421,8 +443,13 @@ function drawDiagram(graph) {
       const p2 = { x: p3.x, y: p3.y - bend };
       d = `M${p0.x} ${p0.y} C${p1.x} ${p1.y} ${p2.x} ${p2.y} ${p3.x} ${p3.y}`;
       middle = bezierMiddle(p0, p1, p2, p3);
-      // Beside the edge, on the outer side, so that the line never crosses the text.
-      if (p3.x < p0.x - 4) {
+      if (p3.y - p0.y > model.gapY + 1 || outs.length > MAX_MIDDLE_LABELS) {
+        // Past other lines, or one of many labels fanning out: just above the target,
+        // where nothing else is drawn.
+        middle = { x: p3.x + 6, y: p3.y - 14 };
+        anchor = 'start';
+      } else if (p3.x < p0.x - 4) {
+        // Beside the edge, on the outer side, so that the line never crosses the text.
         anchor = 'end';
         middle.x -= 8;
       } else if (p3.x > p0.x + 4) {
@@ -612,8 +639,8 @@ function newRun(graphId) {
     chunks: new Map(),
     chunkPending: new Map(),
     takenEdges: new Set(),
-    lastDone: null,
-    doneSinceStart: [],
+    frontier: new Set(),
+    consumed: new Set(),
     startMs: null,
     maxOffset: 0,
     lastEventClock: 0,
@@ -807,6 +834,25 @@ function closeSpan(run, nodeId, status, end) {
   }
 }
 
+/**
+ * Marks the edges a starting node was reached by: those from its predecessors on the
+ * frontier (nodes that completed and whose successors had not started yet). All the
+ * heads of a fan-out start before anything completes, so each finds the fork on the
+ * frontier; a join finds every branch that ended there. A node leaves the frontier at
+ * the first completion after one of its successors started.
+ */
+function markTakenEdges(run, nodeId) {
+  const graph = graphById(run.graphId);
+  for (const edge of graph ? graph.edges : []) {
+    if (edge.to === nodeId && run.frontier.has(edge.from)) {
+      const key = `${edge.from}\u0000${nodeId}`;
+      run.takenEdges.add(key);
+      paintEdge(run, key);
+      run.consumed.add(edge.from);
+    }
+  }
+}
+
 /** Updates the model of the run with one new event; drawing happens in render(). */
 function apply(run, event) {
   const time = timeOf(event);
@@ -825,6 +871,7 @@ function apply(run, event) {
     case 'NodeStarted': {
       run.status = 'running';
       const info = nodeInfo(run, nodeId);
+      const retry = info.status === 'retrying';
       info.status = 'running';
       info.runs += 1;
       const span = { nodeId, run: info.runs, start: offset, end: null, status: 'running' };
@@ -834,20 +881,8 @@ function apply(run, event) {
       if (top !== nodeId) {
         // A node inside a subgraph: its top-level node shows which one runs.
         nodeInfo(run, top).child = nodeId.slice(top.length + 1);
-      } else {
-        // Taken edges lead here from the node that completed last and, after parallel
-        // branches, from every node that completed since the previous start (the join's
-        // predecessors); keys of edges the graph does not have paint nothing.
-        const sources = new Set(run.doneSinceStart);
-        if (run.lastDone !== null) {
-          sources.add(run.lastDone);
-        }
-        sources.forEach((from) => {
-          const key = `${from}\u0000${nodeId}`;
-          run.takenEdges.add(key);
-          paintEdge(run, key);
-        });
-        run.doneSinceStart = [];
+      } else if (!retry) {
+        markTakenEdges(run, nodeId);
       }
       if (run.chunks.has(nodeId)) {
         run.chunkPending.set(nodeId, `${run.chunkPending.get(nodeId) ?? ''}\n`);
@@ -868,8 +903,9 @@ function apply(run, event) {
       const top = diagramNodeId(nodeId);
       if (top === nodeId) {
         info.child = null;
-        run.lastDone = nodeId;
-        run.doneSinceStart.push(nodeId);
+        run.consumed.forEach((id) => run.frontier.delete(id));
+        run.consumed.clear();
+        run.frontier.add(nodeId);
       } else if (run.nodes.get(top)?.child === nodeId.slice(top.length + 1)) {
         run.nodes.get(top).child = null;
       }

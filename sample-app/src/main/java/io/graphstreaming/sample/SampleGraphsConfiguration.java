@@ -3,6 +3,7 @@ package io.graphstreaming.sample;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.graphstreaming.core.checkpoint.CheckpointStore;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 
 /**
@@ -33,6 +34,19 @@ public class SampleGraphsConfiguration {
 	@Bean
 	public StreamingGraphExecutor syntheticGraph() {
 		return SyntheticGraph.create();
+	}
+
+	/**
+	 * The {@code agent} graph: an agent loop with streamed tokens, parallel tools, a retry
+	 * and a checkpoint after every step.
+	 * @param checkpoints the application's checkpoint store (the starter's, unless the
+	 * application declares its own)
+	 * @return a new executor
+	 * @see AgentGraph
+	 */
+	@Bean
+	public StreamingGraphExecutor agentGraph(CheckpointStore checkpoints) {
+		return AgentGraph.create(checkpoints);
 	}
 
 }

@@ -53,7 +53,7 @@ class SampleAppContractTests {
 	}
 
 	@Test
-	void getGraphsListsDemoAndSyntheticWithNodesAndEdges() {
+	void getGraphsListsDemoSyntheticAndAgentWithNodesAndEdges() {
 		HttpResponse<String> response = this.http.get("/graphs");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -68,8 +68,18 @@ class SampleAppContractTests {
 				"escalate->respond", "reply->respond");
 		JsonNode synthetic = graph(graphs, "synthetic");
 		assertThat(synthetic.get("startNode").asString()).isEqualTo("step");
-		assertThat(ids(synthetic.get("nodes"))).containsExactly("step");
-		assertThat(edges(synthetic)).containsExactly("step->step");
+		assertThat(ids(synthetic.get("nodes"))).hasSize(36).startsWith("step", "fan-out", "join", "loop")
+			.contains("branch-1", "branch-32");
+		assertThat(edges(synthetic)).startsWith("step->step", "step->fan-out", "step->loop")
+			.contains("fan-out->branch-32", "branch-32->join", "join->loop", "loop->loop")
+			.hasSize(3 + 2 * 32 + 2);
+		JsonNode agent = graph(graphs, "agent");
+		assertThat(agent.get("startNode").asString()).isEqualTo("plan");
+		assertThat(ids(agent.get("nodes"))).containsExactly("plan", "act", "search", "weather", "calculator", "observe",
+				"answer");
+		assertThat(edges(agent)).contains("plan->act", "plan->answer", "act->search", "act->weather", "act->calculator",
+				"search->observe", "observe->plan", "observe->answer");
+		assertThat(ids(graphs)).containsExactly("demo", "synthetic", "agent");
 		assertThat(SampleHttp.json(this.http.get("/graphs/demo").body())).isEqualTo(demo);
 	}
 

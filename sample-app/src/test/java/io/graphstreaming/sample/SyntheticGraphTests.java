@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,11 +23,16 @@ import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.event.NodeCompletedEvent;
 import io.graphstreaming.core.event.NodeFailedEvent;
 import io.graphstreaming.core.event.NodeOutputChunkEvent;
+import io.graphstreaming.core.event.NodeStartedEvent;
+import io.graphstreaming.core.event.RetryAttemptedEvent;
+import io.graphstreaming.core.event.StateMergeConflictDetectedEvent;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphDescription;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link SyntheticGraph}, through the core API only.
@@ -36,13 +42,28 @@ class SyntheticGraphTests {
 	private final StreamingGraphExecutor synthetic = new SampleGraphsConfiguration().syntheticGraph();
 
 	@Test
-	void describeShowsOneStepNodeWithAConditionalSelfEdge() {
+	void describeShowsTheChainTheFanOutToEveryBranchAndTheLoop() {
 		GraphDescription description = this.synthetic.describe();
 		assertThat(description.id()).isEqualTo("synthetic");
 		assertThat(description.startNode()).isEqualTo("step");
-		assertThat(description.nodes()).extracting(GraphDescription.Node::id).containsExactly("step");
-		assertThat(description.edges()).containsExactly(new GraphDescription.Edge("step", "step", "more steps"));
-		assertThat(this.synthetic.maxSteps()).isEqualTo(SyntheticInput.MAX_NODES);
+		List<String> nodes = new ArrayList<>(List.of("step", "fan-out", "join", "loop"));
+		List<GraphDescription.Edge> edges = new ArrayList<>(List.of(new GraphDescription.Edge("step", "step", "more steps"),
+				new GraphDescription.Edge("step", "fan-out", "parallel > 0"),
+				new GraphDescription.Edge("step", "loop", "loop > 0")));
+		for (int i = 1; i <= 32; i++) {
+			nodes.add("branch-" + i);
+			edges.add(new GraphDescription.Edge("fan-out", "branch-" + i, "parallel >= " + i));
+			edges.add(new GraphDescription.Edge("branch-" + i, "join", null));
+		}
+		edges.add(new GraphDescription.Edge("join", "loop", "loop > 0"));
+		edges.add(new GraphDescription.Edge("loop", "loop", "more iterations"));
+		assertThat(description.nodes()).extracting(GraphDescription.Node::id).containsExactlyInAnyOrderElementsOf(nodes);
+		assertThat(description.nodes()).allSatisfy((node) -> assertThat(node.description()).isNotBlank());
+		assertThat(description.edges()).containsExactlyElementsOf(edges);
+		assertThat(this.synthetic.graph().isFanOut("fan-out")).isTrue();
+		assertThat(this.synthetic.maxParallelism()).isEqualTo(32);
+		assertThat(this.synthetic.maxSteps()).isEqualTo(SyntheticGraph.MAX_NODE_EXECUTIONS)
+			.isGreaterThanOrEqualTo((SyntheticInput.MAX_NODES + 32 + 1000) * 6 + 2);
 	}
 
 	@Test
@@ -59,11 +80,17 @@ class SyntheticGraphTests {
 
 	@Test
 	void executeStreamEvaluatesTheSelfEdgeAfterEveryStep() {
-		List<Boolean> results = run(Map.of("nodes", 3)).stream()
+		List<ConditionEvaluatedEvent> conditions = run(Map.of("nodes", 3)).stream()
 			.filter(ConditionEvaluatedEvent.class::isInstance)
-			.map((event) -> ((ConditionEvaluatedEvent) event).result())
+			.map(ConditionEvaluatedEvent.class::cast)
 			.toList();
-		assertThat(results).containsExactly(true, true, false);
+		assertThat(conditions).filteredOn((condition) -> condition.targetNode().equals("step"))
+			.extracting(ConditionEvaluatedEvent::result)
+			.containsExactly(true, true, false);
+		// Once the chain is done, neither exit holds without parallel or loop: the run ends.
+		assertThat(conditions).filteredOn((condition) -> !condition.targetNode().equals("step"))
+			.extracting(ConditionEvaluatedEvent::targetNode, ConditionEvaluatedEvent::result)
+			.containsExactly(tuple("fan-out", false), tuple("loop", false));
 	}
 
 	@Test
@@ -193,6 +220,133 @@ class SyntheticGraphTests {
 		assertThat(completed(run(input))).hasSize(5);
 	}
 
+	@Test
+	void executeStreamWithParallelRunsThatManyBranchesAtOnceAndListsThemAll() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 2, "parallel", 4, "delayMs", 50));
+		List<String> branches = List.of("branch-1", "branch-2", "branch-3", "branch-4");
+		assertThat(completed(events)).extracting(NodeCompletedEvent::nodeId)
+			.containsSubsequence("step", "step", "fan-out")
+			.containsSubsequence("fan-out", "join")
+			.filteredOn((node) -> node.startsWith("branch-"))
+			.containsExactlyInAnyOrderElementsOf(branches);
+		// The branches overlap: every one has started before the first one completes.
+		int lastStart = lastIndex(events, GraphExecutionEventType.NODE_STARTED, branches);
+		int firstCompletion = firstIndex(events, GraphExecutionEventType.NODE_COMPLETED, branches);
+		assertThat(lastStart).isLessThan(firstCompletion);
+		assertThat(events).filteredOn(ConditionEvaluatedEvent.class::isInstance)
+			.map(ConditionEvaluatedEvent.class::cast)
+			.filteredOn((condition) -> condition.nodeId().equals("fan-out"))
+			.hasSize(32)
+			.allSatisfy((condition) -> assertThat(condition.result())
+				.isEqualTo(Integer.parseInt(condition.targetNode().substring("branch-".length())) <= 4));
+		assertThat(events).filteredOn(StateMergeConflictDetectedEvent.class::isInstance)
+			.singleElement()
+			.isInstanceOfSatisfying(StateMergeConflictDetectedEvent.class, (conflict) -> {
+				assertThat(conflict.nodeId()).isEqualTo("join");
+				assertThat(conflict.key()).isEqualTo("branches");
+				assertThat(conflict.policy()).isEqualTo("list-append");
+			});
+		assertThat(finalState(events)).containsEntry("step", 2).containsEntry("branches", List.of(1, 2, 3, 4));
+		assertThat(finalState(events)).doesNotContainKey("iteration");
+	}
+
+	@Test
+	void executeStreamWithParallelStreamsEachBranchsChunksAndPayload() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 1, "parallel", 3, "chunks", 2, "payloadBytes", 10));
+		assertThat(events).filteredOn(NodeOutputChunkEvent.class::isInstance)
+			.map(NodeOutputChunkEvent.class::cast)
+			.filteredOn((chunk) -> chunk.nodeId().equals("branch-3"))
+			.extracting(NodeOutputChunkEvent::chunk)
+			.containsExactly("branch 3 chunk 0", "branch 3 chunk 1");
+		assertThat(events).filteredOn(NodeOutputChunkEvent.class::isInstance).hasSize(2 + 3 * 2);
+		assertThat(completed(events)).filteredOn((event) -> event.nodeId().startsWith("branch-"))
+			.hasSize(3)
+			.allSatisfy((event) -> assertThat((String) event.output().get("payload")).hasSize(10));
+	}
+
+	@Test
+	void executeStreamWithParallelOfOneRunsOneBranch() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 1, "parallel", 1));
+		assertThat(completed(events)).extracting(NodeCompletedEvent::nodeId)
+			.containsExactly("step", "fan-out", "branch-1", "join");
+		assertThat(finalState(events)).containsEntry("branches", List.of(1));
+	}
+
+	@Test
+	void executeStreamWithParallelOfThirtyTwoRunsEveryBranch() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 1, "parallel", 32, "delayMs", 20));
+		assertThat(completed(events)).filteredOn((event) -> event.nodeId().startsWith("branch-")).hasSize(32);
+		List<Integer> all = new ArrayList<>();
+		for (int i = 1; i <= 32; i++) {
+			all.add(i);
+		}
+		assertThat(finalState(events)).containsEntry("branches", all);
+	}
+
+	@Test
+	void executeStreamWithRetriesFailsEveryNodeThatManyTimesBeforeItSucceeds() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 2, "retries", 2, "parallel", 2, "loop", 2));
+		List<RetryAttemptedEvent> retries = events.stream()
+			.filter(RetryAttemptedEvent.class::isInstance)
+			.map(RetryAttemptedEvent.class::cast)
+			.toList();
+		Map<String, List<Integer>> attempts = new LinkedHashMap<>();
+		retries.forEach((retry) -> attempts.computeIfAbsent(retry.nodeId(), (node) -> new ArrayList<>()).add(retry.attempt()));
+		// Two node executions of step and of loop, one of each branch: two retries each.
+		assertThat(attempts).containsOnly(entry("step", List.of(2, 3, 2, 3)), entry("branch-1", List.of(2, 3)),
+				entry("branch-2", List.of(2, 3)), entry("loop", List.of(2, 3, 2, 3)));
+		assertThat(retries).allSatisfy((retry) -> {
+			assertThat(retry.errorType()).isEqualTo("SyntheticRetryableException");
+			assertThat(retry.delay()).isEqualTo(Duration.ofMillis(10));
+		});
+		assertThat(retries.get(0).errorMessage())
+			.isEqualTo("Synthetic transient failure of node 'step' at attempt 1 (input retries=2)");
+		assertThat(events).filteredOn(NodeFailedEvent.class::isInstance).isEmpty();
+		assertThat(completed(events)).hasSize(2 + 1 + 2 + 1 + 2);
+		assertThat(events).filteredOn((event) -> event.eventType() == GraphExecutionEventType.NODE_STARTED)
+			.hasSize(3 * (2 + 2 + 2) + 2);
+		assertThat(finalState(events)).containsEntry("step", 2).containsEntry("iteration", 2);
+	}
+
+	@Test
+	void executeStreamWithRetriesStillFailsAtFailAtWithoutRetryingThatFailure() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 3, "retries", 1, "failAt", 1));
+		assertThat(events).filteredOn(RetryAttemptedEvent.class::isInstance).hasSize(2);
+		assertThat(completed(events)).hasSize(1);
+		assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(ExecutionFailedEvent.class,
+				(failed) -> assertThat(failed.errorType()).isEqualTo("SyntheticFailureException"));
+	}
+
+	@Test
+	void executeStreamWithLoopRunsExactlyThatManyIterations() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 2, "loop", 3, "chunks", 1));
+		assertThat(completed(events)).extracting(NodeCompletedEvent::nodeId)
+			.containsExactly("step", "step", "loop", "loop", "loop");
+		assertThat(completed(events)).filteredOn((event) -> event.nodeId().equals("loop"))
+			.extracting((event) -> event.output().get("iteration"))
+			.containsExactly(1, 2, 3);
+		assertThat(events).filteredOn(ConditionEvaluatedEvent.class::isInstance)
+			.map(ConditionEvaluatedEvent.class::cast)
+			.filteredOn((condition) -> condition.nodeId().equals("loop"))
+			.extracting(ConditionEvaluatedEvent::result)
+			.containsExactly(true, true, false);
+		assertThat(events).filteredOn(NodeOutputChunkEvent.class::isInstance)
+			.map(NodeOutputChunkEvent.class::cast)
+			.filteredOn((chunk) -> chunk.nodeId().equals("loop"))
+			.extracting(NodeOutputChunkEvent::chunk)
+			.containsExactly("loop 0 chunk 0", "loop 1 chunk 0", "loop 2 chunk 0");
+		assertThat(finalState(events)).containsEntry("iteration", 3).doesNotContainKey("branches");
+	}
+
+	@Test
+	void executeStreamWithParallelAndLoopRunsTheBranchesThenTheLoop() {
+		List<GraphExecutionEvent> events = run(Map.of("nodes", 1, "parallel", 2, "loop", 2));
+		List<String> nodes = completed(events).stream().map(NodeCompletedEvent::nodeId).toList();
+		assertThat(nodes).startsWith("step", "fan-out").endsWith("join", "loop", "loop");
+		assertThat(nodes.subList(2, 4)).containsExactlyInAnyOrder("branch-1", "branch-2");
+		assertThat(finalState(events)).containsEntry("branches", List.of(1, 2)).containsEntry("iteration", 2);
+	}
+
 	static Stream<Arguments> invalidInputs() {
 		return Stream.of(
 				Arguments.of("nodes", "abc", "Input 'nodes' must be a whole number from 1 to 1000000 but was \"abc\" (a string)"),
@@ -208,7 +362,14 @@ class SyntheticGraphTests {
 				Arguments.of("failAt", Map.of("at", 1), "Input 'failAt' must be a whole number from 0 to 1000000 but was {at=1} (an object)"),
 				Arguments.of("chunks", -2, "Input 'chunks' must be from 0 to 1000000 but was -2"),
 				Arguments.of("chunks", new BigInteger("99999999999999999999"), "Input 'chunks' must be from 0 to 1000000 but was 99999999999999999999"),
-				Arguments.of("chunks", Double.NaN, "Input 'chunks' must be a whole number from 0 to 1000000 but was NaN (a number)"));
+				Arguments.of("chunks", Double.NaN, "Input 'chunks' must be a whole number from 0 to 1000000 but was NaN (a number)"),
+				Arguments.of("parallel", 33, "Input 'parallel' must be from 0 to 32 but was 33"),
+				Arguments.of("parallel", -1, "Input 'parallel' must be from 0 to 32 but was -1"),
+				Arguments.of("parallel", "4", "Input 'parallel' must be a whole number from 0 to 32 but was \"4\" (a string)"),
+				Arguments.of("retries", 6, "Input 'retries' must be from 0 to 5 but was 6"),
+				Arguments.of("retries", 1.5, "Input 'retries' must be a whole number from 0 to 5 but was 1.5 (a number)"),
+				Arguments.of("loop", 1001, "Input 'loop' must be from 0 to 1000 but was 1001"),
+				Arguments.of("loop", false, "Input 'loop' must be a whole number from 0 to 1000 but was false (a boolean)"));
 	}
 
 	@ParameterizedTest(name = "{0} = {1}")
@@ -237,6 +398,35 @@ class SyntheticGraphTests {
 		assertThat(events.get(events.size() - 1).isTerminal()).isTrue();
 		assertThat(events).filteredOn(GraphExecutionEvent::isTerminal).hasSize(1);
 		return events;
+	}
+
+	private static Map<String, Object> finalState(List<GraphExecutionEvent> events) {
+		GraphExecutionEvent last = events.get(events.size() - 1);
+		assertThat(last).isInstanceOf(ExecutionCompletedEvent.class);
+		return ((ExecutionCompletedEvent) last).output();
+	}
+
+	private static int firstIndex(List<GraphExecutionEvent> events, GraphExecutionEventType type, List<String> nodes) {
+		for (int i = 0; i < events.size(); i++) {
+			if (events.get(i).eventType() == type && nodes.contains(nodeId(events.get(i)))) {
+				return i;
+			}
+		}
+		throw new AssertionError("No " + type + " of " + nodes);
+	}
+
+	private static int lastIndex(List<GraphExecutionEvent> events, GraphExecutionEventType type, List<String> nodes) {
+		for (int i = events.size() - 1; i >= 0; i--) {
+			if (events.get(i).eventType() == type && nodes.contains(nodeId(events.get(i)))) {
+				return i;
+			}
+		}
+		throw new AssertionError("No " + type + " of " + nodes);
+	}
+
+	private static String nodeId(GraphExecutionEvent event) {
+		return (event instanceof NodeStartedEvent started) ? started.nodeId()
+				: (event instanceof NodeCompletedEvent completed) ? completed.nodeId() : "";
 	}
 
 	private static List<NodeCompletedEvent> completed(List<GraphExecutionEvent> events) {

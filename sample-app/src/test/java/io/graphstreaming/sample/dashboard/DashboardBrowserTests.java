@@ -81,7 +81,7 @@ class DashboardBrowserTests {
 
 	@Test
 	void pageLoadsDrawsTheGraphsAndWorksFromTheKeyboardWithoutConsoleErrors() {
-		assertThat(this.page.graphIds()).containsExactly("demo", "synthetic");
+		assertThat(this.page.graphIds()).containsExactly("demo", "synthetic", "agent");
 		assertThat(this.page.find(".graph-button[data-graph-id='demo']").getAttribute("aria-pressed")).isEqualTo("true");
 		assertThat(this.page.findAll("#diagram .node")).hasSize(5);
 		assertThat(this.page.findAll("#diagram path.edge[data-from]")).hasSize(5);
@@ -114,6 +114,8 @@ class DashboardBrowserTests {
 		assertThat(this.page.findAll("#diagram path.edge[data-from='step'][data-to='step']")).hasSize(1);
 		assertThat(this.page.find("#diagram .edge-label").getText()).isEqualTo("more steps");
 		synthetic.sendKeys(Keys.TAB);
+		assertThat(this.page.activeElement().getAttribute("data-graph-id")).isEqualTo("agent");
+		this.page.activeElement().sendKeys(Keys.TAB);
 		WebElement input = this.page.activeElement();
 		assertThat(input.getAttribute("id")).isEqualTo("run-input");
 		input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE, "[1, 2]");

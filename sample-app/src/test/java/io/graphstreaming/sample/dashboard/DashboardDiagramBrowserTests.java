@@ -61,6 +61,98 @@ class DashboardDiagramBrowserTests {
 		browser.driver().get("about:blank");
 	}
 
+	@Test
+	void agentDiagramDrawsTheFanOutWithItsConditionsAndARunLightsUpTheParallelTools() {
+		browser.desktop();
+		DashboardPage page = new DashboardPage(browser.driver()).open("http://localhost:" + this.port + "/graph-dashboard");
+		page.selectGraph("agent");
+		double[] act = page.nodePosition("act");
+		double[] search = page.nodePosition("search");
+		double[] weather = page.nodePosition("weather");
+		double[] calculator = page.nodePosition("calculator");
+		assertThat(search[1]).isEqualTo(weather[1]).isEqualTo(calculator[1]).isGreaterThan(act[1]);
+		assertThat(page.nodePosition("observe")[1]).isGreaterThan(search[1]);
+		for (String tool : List.of("search", "weather", "calculator")) {
+			assertThat(page.find("#diagram path.edge[data-from='act'][data-to='" + tool + "']").getAttribute("class"))
+				.contains("edge--conditional");
+		}
+		assertThat(page.find("#diagram path.edge[data-from='observe'][data-to='plan']").getAttribute("class"))
+			.contains("edge--back");
+		assertThat(page.findAll("#diagram .edge-label").stream().map((label) -> label.getText()).toList())
+			.containsExactlyInAnyOrder("tools chosen", "uses search", "uses weather", "uses calculator",
+					"needs another step");
+		assertInsideAndApart(page);
+
+		page.start("agent", "{\"tokenDelayMs\": 1}");
+		assertThat(page.awaitRunStatus("completed", "failed", "cancelled")).isEqualTo("completed");
+		for (String node : List.of("plan", "act", "search", "weather", "calculator", "observe", "answer")) {
+			assertThat(page.nodeStatus(node)).as(node).isEqualTo("completed");
+		}
+		// Both parallel tools lead into the join, not only the one that finished last.
+		for (String edge : List.of("act'][data-to='search", "act'][data-to='weather", "search'][data-to='observe",
+				"weather'][data-to='observe", "observe'][data-to='plan", "observe'][data-to='answer")) {
+			assertThat(page.find("#diagram path.edge[data-from='" + edge + "']").getAttribute("class")).as(edge)
+				.contains("edge--taken");
+		}
+		assertThat(page.find("#diagram path.edge[data-from='plan'][data-to='answer']").getAttribute("class"))
+			.doesNotContain("edge--taken");
+		assertThat(page.find("pre.chunk-text[data-node-id='answer']").getText()).startsWith("Here is what I found.")
+			.endsWith("= 64.4.");
+		assertThat(page.loggedTypes()).contains("RetryAttempted", "CheckpointCreated", "StateMergeConflictDetected");
+		browser.screenshot("DashboardDiagramBrowserTests-agent-desktop");
+		browser.phone();
+		assertThat((Long) page.script("return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390L);
+		assertThat(browser.consoleErrors()).isEmpty();
+		browser.driver().get("about:blank");
+	}
+
+	@Test
+	void syntheticDiagramLaysOutAllThirtyTwoBranchesAndARunMarksTheOnesThatRan() {
+		browser.desktop();
+		DashboardPage page = new DashboardPage(browser.driver()).open("http://localhost:" + this.port + "/graph-dashboard");
+		page.selectGraph("synthetic");
+		assertThat(page.findAll("#diagram .node")).hasSize(36);
+		assertThat(page.findAll("#diagram path.edge[data-from='fan-out']")).hasSize(32);
+		assertInsideAndApart(page);
+		page.start("synthetic", "{\"nodes\": 2, \"parallel\": 3, \"delayMs\": 50, \"loop\": 2}");
+		assertThat(page.awaitRunStatus("completed", "failed", "cancelled")).isEqualTo("completed");
+		for (String node : List.of("step", "fan-out", "branch-1", "branch-2", "branch-3", "join", "loop")) {
+			assertThat(page.nodeStatus(node)).as(node).isEqualTo("completed");
+		}
+		assertThat(page.nodeStatus("branch-4")).isEqualTo("idle");
+		assertThat(page.find("#diagram path.edge[data-from='branch-2'][data-to='join']").getAttribute("class"))
+			.contains("edge--taken");
+		assertThat(page.find("#diagram .node[data-node-id='loop'] .node-state").getText()).contains("×2");
+		browser.screenshot("DashboardDiagramBrowserTests-synthetic-desktop");
+		browser.phone();
+		assertThat((Long) page.script("return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390L);
+		browser.screenshot("DashboardDiagramBrowserTests-synthetic-phone");
+		assertThat(browser.consoleErrors()).isEmpty();
+		browser.driver().get("about:blank");
+	}
+
+	@Test
+	void eventsOfNodesInsideASubgraphLightUpTheirTopLevelNode() {
+		browser.desktop();
+		DashboardPage page = new DashboardPage(browser.driver()).open("http://localhost:" + this.port + "/graph-dashboard");
+		page.start("nested", "{}");
+		page.waitUntil(() -> page.find("#diagram .node[data-node-id='research'] .node-state").getText()
+			.startsWith("running… search"));
+		assertThat(page.nodeStatus("research")).isEqualTo("running");
+		assertThat(page.awaitRunStatus("completed", "failed", "cancelled")).isEqualTo("completed");
+		assertThat(page.nodeStatus("research")).isEqualTo("completed");
+		assertThat(page.nodeStatus("publish")).isEqualTo("completed");
+		assertThat(page.find("#diagram path.edge[data-from='research'][data-to='publish']").getAttribute("class"))
+			.contains("edge--taken");
+		assertThat(page.loggedTypes()).filteredOn("NodeCompleted"::equals).hasSize(4);
+		page.filter("", "research");
+		assertThat(page.visibleLogNodes()).contains("research", "research/search", "research/summarize")
+			.doesNotContain("publish");
+		browser.screenshot("DashboardDiagramBrowserTests-nested-desktop");
+		assertThat(browser.consoleErrors()).isEmpty();
+		browser.driver().get("about:blank");
+	}
+
 	private static void assertLayout(DashboardPage page) {
 		double[] plan = page.nodePosition("plan");
 		double[] research = page.nodePosition("research");
@@ -79,7 +171,14 @@ class DashboardDiagramBrowserTests {
 		assertThat(page.findAll("#diagram path.edge[data-from='check'][data-to='check']")).hasSize(1);
 		assertThat(page.findAll("#diagram .edge-label").stream().map((label) -> label.getText()).toList())
 			.containsExactlyInAnyOrder("needs facts", "needs structure", "rework", "polish");
-		// Every node and label lies inside the drawing, and no two nodes overlap.
+		assertInsideAndApart(page);
+	}
+
+	/**
+	 * Every node and label lies inside the drawing, no two nodes overlap, and the page
+	 * does not scroll sideways.
+	 */
+	private static void assertInsideAndApart(DashboardPage page) {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> report = (Map<String, Object>) page.script("""
 				const svg = document.querySelector('#diagram svg');
@@ -131,6 +230,30 @@ class DashboardDiagramBrowserTests {
 				.connect("check", "publish")
 				.setStartNode("plan");
 			return executor;
+		}
+
+		/**
+		 * A test-only graph with a subgraph: research runs search then summarize, each
+		 * slow enough to be seen running, and publish follows.
+		 */
+		@Bean
+		StreamingGraphExecutor nestedGraph() {
+			StreamingGraphExecutor research = new StreamingGraphExecutor("research", "Searches, then summarizes");
+			research.addNode(GraphNode.of("search", (state, context) -> pause(400, Map.of("found", 3))))
+				.addNode(GraphNode.of("summarize", (state, context) -> pause(100, Map.of("summary", "three sources"))))
+				.connect("search", "summarize")
+				.setStartNode("search");
+			StreamingGraphExecutor executor = new StreamingGraphExecutor("nested", "Test graph with a subgraph");
+			executor.addNode(GraphNode.subgraph("research", research.graph()))
+				.addNode(GraphNode.of("publish", (state, context) -> Map.of("published", true)))
+				.connect("research", "publish")
+				.setStartNode("research");
+			return executor;
+		}
+
+		private static Map<String, Object> pause(long millis, Map<String, Object> written) throws InterruptedException {
+			Thread.sleep(millis);
+			return written;
 		}
 
 	}
