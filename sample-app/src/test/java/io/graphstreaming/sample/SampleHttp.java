@@ -64,8 +64,8 @@ final class SampleHttp {
 		return send(withBody(request(path, headers), "POST", json), HttpResponse.BodyHandlers.ofByteArray());
 	}
 
-	HttpResponse<String> delete(String path) {
-		return send(request(path).DELETE(), HttpResponse.BodyHandlers.ofString());
+	HttpResponse<String> delete(String path, String... headers) {
+		return send(request(path, headers).DELETE(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	/**

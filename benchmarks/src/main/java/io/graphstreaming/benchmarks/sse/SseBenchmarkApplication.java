@@ -85,6 +85,11 @@ public class SseBenchmarkApplication {
 		properties.put("graph.streaming.execution.max-concurrent", "20000");
 		properties.put("graph.streaming.execution.disconnect-policy", "cancel");
 		properties.put("graph.streaming.web.max-concurrent-streams", "20000");
+		// Every load client connects from 127.0.0.1: lift the per-client limits.
+		properties.put("graph.streaming.web.max-concurrent-streams-per-client", "20000");
+		properties.put("graph.streaming.web.max-executions-per-minute-per-client", "100000000");
+		properties.put("graph.streaming.web.websocket-max-sessions", "20000");
+		properties.put("graph.streaming.web.websocket-max-sessions-per-client", "20000");
 		properties.put("graph.streaming.journal.retention", "10s");
 		properties.put("graph.streaming.heartbeat.enabled", "false");
 		return properties;

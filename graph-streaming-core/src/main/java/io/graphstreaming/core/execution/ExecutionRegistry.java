@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import io.graphstreaming.core.checkpoint.Checkpoint;
@@ -27,11 +30,16 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * retention has passed (remembering its id, so that a late consumer learns that the
  * events are gone rather than that the execution never existed). An execution created
  * for a consumer that never subscribed is cancelled after a grace period, so it cannot
- * hold a slot forever.
+ * hold a slot forever. At shutdown, {@link #refuseNewExecutions()} makes every further
+ * {@code create} and {@code resume} throw {@link RegistryShutdownException}, and
+ * {@link #awaitTermination(Duration)} and {@link #cancelAll(String)} end the running ones.
  */
 public final class ExecutionRegistry implements AutoCloseable {
 
 	private static final int REMEMBERED_EXPIRED_IDS = 10_000;
+
+	/** The reason of the {@code ExecutionCancelled} event of executions cancelled at shutdown. */
+	public static final String SHUTDOWN_REASON = "application shutting down";
 
 	private final Map<String, GraphExecution> executions = new ConcurrentHashMap<>();
 
@@ -51,6 +59,8 @@ public final class ExecutionRegistry implements AutoCloseable {
 	private final Clock clock;
 
 	private volatile @Nullable Disposable eviction;
+
+	private volatile boolean refusing;
 
 	/**
 	 * Creates a registry.
@@ -134,6 +144,9 @@ public final class ExecutionRegistry implements AutoCloseable {
 	}
 
 	private GraphExecution register(Supplier<GraphExecution> factory, @Nullable String owner) {
+		if (this.refusing) {
+			throw new RegistryShutdownException();
+		}
 		if (this.active.incrementAndGet() > this.maxConcurrentExecutions) {
 			this.active.decrementAndGet();
 			throw new ExecutionLimitExceededException(this.maxConcurrentExecutions);
@@ -149,7 +162,62 @@ public final class ExecutionRegistry implements AutoCloseable {
 		execution.owner(owner);
 		this.executions.put(execution.executionId(), execution);
 		execution.result().subscribe((result) -> this.active.decrementAndGet());
+		if (this.refusing) {
+			// refuseNewExecutions() ran while this one was being created: a shutdown may
+			// already have cancelled the others, so this one must not outlive them
+			execution.cancel(SHUTDOWN_REASON);
+		}
 		return execution;
+	}
+
+	/**
+	 * Refuses every new execution from now on: {@code create} and {@code resume} throw
+	 * {@link RegistryShutdownException}. Running executions go on; existing ones can
+	 * still be found and consumed. Used at shutdown, before draining or cancelling;
+	 * idempotent.
+	 */
+	public void refuseNewExecutions() {
+		this.refusing = true;
+	}
+
+	/**
+	 * Accepts new executions again after {@link #refuseNewExecutions()}, for an
+	 * application context that is started again after a stop.
+	 */
+	public void acceptNewExecutions() {
+		this.refusing = false;
+	}
+
+	/**
+	 * Whether new executions are refused.
+	 * @return {@code true} after {@link #refuseNewExecutions()}
+	 */
+	public boolean isRefusingNewExecutions() {
+		return this.refusing;
+	}
+
+	/**
+	 * Waits until every registered execution has ended, or the timeout has passed.
+	 * Blocks the calling thread (a shutdown thread; never an event loop). An execution
+	 * created but never started counts as not ended.
+	 * @param timeout the longest wait
+	 * @return {@code true} if every execution ended in time
+	 */
+	public boolean awaitTermination(Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout");
+		List<GraphExecution> running = this.executions.values()
+			.stream()
+			.filter((execution) -> !execution.status().isFinished())
+			.toList();
+		if (running.isEmpty()) {
+			return true;
+		}
+		Boolean ended = Flux.fromIterable(running)
+			.flatMap(GraphExecution::result)
+			.then(Mono.just(Boolean.TRUE))
+			.timeout(timeout, Mono.just(Boolean.FALSE))
+			.block();
+		return Boolean.TRUE.equals(ended);
 	}
 
 	/**

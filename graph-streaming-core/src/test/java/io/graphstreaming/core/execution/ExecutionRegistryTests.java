@@ -161,6 +161,44 @@ class ExecutionRegistryTests {
 	}
 
 	@Test
+	void refusingNewExecutionsRefusesCreateAndResumeButLeavesRunningOnesAlone() {
+		TestGraphs.Gate gate = new TestGraphs.Gate();
+		StreamingGraphExecutor gated = new StreamingGraphExecutor("gated", "waits");
+		gated.addNode(gate.node("a")).setStartNode("a");
+		ExecutionRegistry registry = new ExecutionRegistry(10, UNSTARTED_TIMEOUT, this.clock);
+		GraphExecution running = registry.create(gated, Map.of(), this.options).start();
+
+		registry.refuseNewExecutions();
+
+		assertThat(registry.isRefusingNewExecutions()).isTrue();
+		assertThatExceptionOfType(RegistryShutdownException.class)
+			.isThrownBy(() -> registry.create(this.executor, Map.of(), this.options))
+			.withMessage("The application is shutting down and starts no new executions");
+		assertThat(registry.activeCount()).isEqualTo(1);
+		assertThat(registry.find(running.executionId())).isSameAs(running);
+		assertThat(running.status()).isEqualTo(ExecutionStatus.RUNNING);
+		gate.open();
+		assertThat(running.result().block(Duration.ofSeconds(10)).status()).isEqualTo(ExecutionStatus.COMPLETED);
+	}
+
+	@Test
+	void awaitTerminationReturnsOnceEveryExecutionEndedOrFalseAfterTheTimeout() {
+		TestGraphs.Gate gate = new TestGraphs.Gate();
+		StreamingGraphExecutor gated = new StreamingGraphExecutor("gated", "waits");
+		gated.addNode(gate.node("a")).setStartNode("a");
+		ExecutionRegistry registry = new ExecutionRegistry(10, UNSTARTED_TIMEOUT, this.clock);
+		registry.create(this.executor, Map.of(), this.options).start();
+		GraphExecution running = registry.create(gated, Map.of(), this.options).start();
+
+		assertThat(registry.awaitTermination(Duration.ofMillis(50))).isFalse();
+
+		gate.open();
+		assertThat(registry.awaitTermination(Duration.ofSeconds(30))).isTrue();
+		assertThat(running.status()).isEqualTo(ExecutionStatus.COMPLETED);
+		assertThat(new ExecutionRegistry(1, UNSTARTED_TIMEOUT, this.clock).awaitTermination(Duration.ZERO)).isTrue();
+	}
+
+	@Test
 	void periodicEvictionRunsOnTheGivenSchedulerUntilClosed() {
 		VirtualTimeScheduler scheduler = VirtualTimeScheduler.create();
 		ExecutionRegistry registry = new ExecutionRegistry(10, UNSTARTED_TIMEOUT, this.clock)

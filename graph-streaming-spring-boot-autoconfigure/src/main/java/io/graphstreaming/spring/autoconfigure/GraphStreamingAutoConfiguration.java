@@ -31,7 +31,9 @@ import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.json.JsonCheckpointCodec;
 import io.graphstreaming.spring.json.JsonEventSerializer;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.GraphStreamingShutdown;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
+import io.graphstreaming.spring.web.StreamLimiter;
 
 /**
  * Graph streaming without the web: binds {@code graph.streaming.*}, registers every
@@ -40,6 +42,12 @@ import io.graphstreaming.spring.registry.StreamingOptionsFactory;
  * memory-mapped journal segments (that same JSON), and the checkpoint store and codec
  * ({@code graph.streaming.checkpoints.*}). Each bean backs off when the application
  * defines its own.
+ *
+ * <p>The {@link GraphStreamingShutdown} lifecycle ends the running executions when the
+ * application stops ({@code graph.streaming.shutdown.mode}: cancel, or drain within
+ * {@code graph.streaming.shutdown.await}), before the web server closes its connections,
+ * and waits for the open streams counted by the {@link StreamLimiter} bean, when there is
+ * one, to end.
  *
  * <p>The {@link CheckpointStore} bean always exists, so that application code can give it
  * to the executors it chooses; {@code graph.streaming.checkpoints.enabled=true} gives it
@@ -72,6 +80,18 @@ public final class GraphStreamingAutoConfiguration {
 		return new ExecutionRegistry(execution.getMaxConcurrent(), execution.getUnconsumedTimeout(),
 				Clock.systemUTC())
 			.startEviction(Schedulers.parallel(), EVICTION_PERIOD);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GraphStreamingShutdown graphStreamingShutdown(ExecutionRegistry executionRegistry,
+			GraphStreamingProperties properties, ObjectProvider<StreamLimiter> streamLimiter) {
+		GraphStreamingPropertiesValidator.validate(properties);
+		GraphStreamingProperties.Shutdown shutdown = properties.getShutdown();
+		return new GraphStreamingShutdown(executionRegistry, shutdown.getMode(), shutdown.getAwait(), () -> {
+			StreamLimiter limiter = streamLimiter.getIfUnique();
+			return (limiter != null) ? limiter.openStreams() : 0;
+		});
 	}
 
 	@Bean

@@ -15,6 +15,7 @@ import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.options.CompressionAlgorithm;
 import io.graphstreaming.core.options.OverflowPolicy;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
+import io.graphstreaming.spring.registry.ShutdownMode;
 
 /**
  * Configuration of graph streaming, under {@code graph.streaming}. The execution options
@@ -80,6 +81,10 @@ public class GraphStreamingProperties {
 	private final Dashboard dashboard = new Dashboard();
 
 	private final Checkpoints checkpoints = new Checkpoints();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Security security = new Security();
 
 	/**
 	 * Per-graph overrides of the execution options, by graph id.
@@ -180,6 +185,14 @@ public class GraphStreamingProperties {
 
 	public Checkpoints getCheckpoints() {
 		return this.checkpoints;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Security getSecurity() {
+		return this.security;
 	}
 
 	public Map<String, GraphOverrides> getGraphs() {
@@ -672,6 +685,41 @@ public class GraphStreamingProperties {
 		private int maxConcurrentStreams = 10_000;
 
 		/**
+		 * Streams (SSE responses and WebSocket sessions) open at once to one client (its
+		 * principal, else its address); more get 429.
+		 */
+		private int maxConcurrentStreamsPerClient = 1000;
+
+		/**
+		 * Executions one client (its principal, else its address) may start per minute,
+		 * in bursts of up to this many; more get 429.
+		 */
+		private int maxExecutionsPerMinutePerClient = 600;
+
+		/**
+		 * Deepest nesting of objects and arrays in an execution's input (the input
+		 * object is level 1); deeper input gets 400.
+		 */
+		private int maxInputDepth = 32;
+
+		/**
+		 * Most values (object members and array elements, at any depth) in an
+		 * execution's input; more get 413.
+		 */
+		private int maxInputElements = 10_000;
+
+		/**
+		 * WebSocket sessions open at once; more handshakes get 429.
+		 */
+		private int websocketMaxSessions = 5000;
+
+		/**
+		 * WebSocket sessions open at once to one client (its principal, else its
+		 * address); more handshakes get 429.
+		 */
+		private int websocketMaxSessionsPerClient = 500;
+
+		/**
 		 * Retry-After sent with 429 answers.
 		 */
 		private Duration retryAfter = Duration.ofSeconds(1);
@@ -686,6 +734,8 @@ public class GraphStreamingProperties {
 		 * compresses every frame in both directions (Reactor Netty only).
 		 */
 		private boolean websocketPermessageDeflate = false;
+
+		private final Cors cors = new Cors();
 
 		/**
 		 * Whether to set Reactor Netty's reactor.netty.http.server.lastFlushWhenNoRead
@@ -770,6 +820,54 @@ public class GraphStreamingProperties {
 			return this.retryAfter;
 		}
 
+		public int getMaxConcurrentStreamsPerClient() {
+			return this.maxConcurrentStreamsPerClient;
+		}
+
+		public void setMaxConcurrentStreamsPerClient(int maxConcurrentStreamsPerClient) {
+			this.maxConcurrentStreamsPerClient = maxConcurrentStreamsPerClient;
+		}
+
+		public int getMaxExecutionsPerMinutePerClient() {
+			return this.maxExecutionsPerMinutePerClient;
+		}
+
+		public void setMaxExecutionsPerMinutePerClient(int maxExecutionsPerMinutePerClient) {
+			this.maxExecutionsPerMinutePerClient = maxExecutionsPerMinutePerClient;
+		}
+
+		public int getMaxInputDepth() {
+			return this.maxInputDepth;
+		}
+
+		public void setMaxInputDepth(int maxInputDepth) {
+			this.maxInputDepth = maxInputDepth;
+		}
+
+		public int getMaxInputElements() {
+			return this.maxInputElements;
+		}
+
+		public void setMaxInputElements(int maxInputElements) {
+			this.maxInputElements = maxInputElements;
+		}
+
+		public int getWebsocketMaxSessions() {
+			return this.websocketMaxSessions;
+		}
+
+		public void setWebsocketMaxSessions(int websocketMaxSessions) {
+			this.websocketMaxSessions = websocketMaxSessions;
+		}
+
+		public int getWebsocketMaxSessionsPerClient() {
+			return this.websocketMaxSessionsPerClient;
+		}
+
+		public void setWebsocketMaxSessionsPerClient(int websocketMaxSessionsPerClient) {
+			this.websocketMaxSessionsPerClient = websocketMaxSessionsPerClient;
+		}
+
 		public void setRetryAfter(Duration retryAfter) {
 			this.retryAfter = retryAfter;
 		}
@@ -788,6 +886,151 @@ public class GraphStreamingProperties {
 
 		public void setWebsocketPermessageDeflate(boolean websocketPermessageDeflate) {
 			this.websocketPermessageDeflate = websocketPermessageDeflate;
+		}
+
+		public Cors getCors() {
+			return this.cors;
+		}
+
+		/**
+		 * Cross-origin access to the endpoints under the base path; off until an allowed
+		 * origin or origin pattern is set.
+		 */
+		public static class Cors {
+
+			/**
+			 * Origins allowed to call the endpoints, such as https://app.example.com; '*'
+			 * for any (not with allow-credentials).
+			 */
+			private List<String> allowedOrigins = new ArrayList<>();
+
+			/**
+			 * Origin patterns allowed to call the endpoints, such as
+			 * https://*.example.com or http://localhost:[*].
+			 */
+			private List<String> allowedOriginPatterns = new ArrayList<>();
+
+			/**
+			 * HTTP methods allowed in cross-origin requests; '*' for any.
+			 */
+			private List<String> allowedMethods = new ArrayList<>(List.of("GET", "HEAD", "POST", "DELETE"));
+
+			/**
+			 * Request headers allowed in cross-origin requests; '*' for any.
+			 */
+			private List<String> allowedHeaders = new ArrayList<>(
+					List.of("Accept", "Authorization", "Content-Type", "Last-Event-ID"));
+
+			/**
+			 * Response headers that cross-origin scripts may read.
+			 */
+			private List<String> exposedHeaders = new ArrayList<>(
+					List.of("Location", "Retry-After", "X-Execution-Id", "X-Resumed-From"));
+
+			/**
+			 * Whether cross-origin requests may carry credentials (cookies, HTTP
+			 * authentication).
+			 */
+			private boolean allowCredentials = false;
+
+			/**
+			 * How long browsers may cache a preflight answer.
+			 */
+			private Duration maxAge = Duration.ofMinutes(30);
+
+			public List<String> getAllowedOrigins() {
+				return this.allowedOrigins;
+			}
+
+			public void setAllowedOrigins(List<String> allowedOrigins) {
+				this.allowedOrigins = allowedOrigins;
+			}
+
+			public List<String> getAllowedOriginPatterns() {
+				return this.allowedOriginPatterns;
+			}
+
+			public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+				this.allowedOriginPatterns = allowedOriginPatterns;
+			}
+
+			public List<String> getAllowedMethods() {
+				return this.allowedMethods;
+			}
+
+			public void setAllowedMethods(List<String> allowedMethods) {
+				this.allowedMethods = allowedMethods;
+			}
+
+			public List<String> getAllowedHeaders() {
+				return this.allowedHeaders;
+			}
+
+			public void setAllowedHeaders(List<String> allowedHeaders) {
+				this.allowedHeaders = allowedHeaders;
+			}
+
+			public List<String> getExposedHeaders() {
+				return this.exposedHeaders;
+			}
+
+			public void setExposedHeaders(List<String> exposedHeaders) {
+				this.exposedHeaders = exposedHeaders;
+			}
+
+			public boolean isAllowCredentials() {
+				return this.allowCredentials;
+			}
+
+			public void setAllowCredentials(boolean allowCredentials) {
+				this.allowCredentials = allowCredentials;
+			}
+
+			public Duration getMaxAge() {
+				return this.maxAge;
+			}
+
+			public void setMaxAge(Duration maxAge) {
+				this.maxAge = maxAge;
+			}
+
+		}
+
+	}
+
+	/**
+	 * What happens to running executions when the application stops. Either way, new
+	 * executions are refused (503), and every open stream gets its terminal event before
+	 * the web server closes its connections.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * What stopping the application does to running executions: cancel (each ends
+		 * with ExecutionCancelled at once) or drain (they may finish within the await
+		 * period; the rest are then cancelled).
+		 */
+		private ShutdownMode mode = ShutdownMode.CANCEL;
+
+		/**
+		 * How long the drain mode lets running executions finish before it cancels them.
+		 */
+		private Duration await = Duration.ofSeconds(30);
+
+		public ShutdownMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ShutdownMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getAwait() {
+			return this.await;
+		}
+
+		public void setAwait(Duration await) {
+			this.await = await;
 		}
 
 	}
@@ -821,6 +1064,28 @@ public class GraphStreamingProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Authorization of graph operations by the default GraphAuthorizer (who reaches the
+	 * endpoints at all is the application's security chain's business).
+	 */
+	public static class Security {
+
+		/**
+		 * Role that may read and cancel every execution, matched against the authorities
+		 * ROLE_<role> and <role>; empty for none.
+		 */
+		private String adminRole = "GRAPH_ADMIN";
+
+		public String getAdminRole() {
+			return this.adminRole;
+		}
+
+		public void setAdminRole(String adminRole) {
+			this.adminRole = adminRole;
 		}
 
 	}

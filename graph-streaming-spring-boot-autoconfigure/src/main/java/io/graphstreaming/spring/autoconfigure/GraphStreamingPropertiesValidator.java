@@ -1,6 +1,7 @@
 package io.graphstreaming.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -23,6 +24,12 @@ final class GraphStreamingPropertiesValidator {
 		positive("execution.unconsumed-timeout", execution.getUnconsumedTimeout());
 		GraphStreamingProperties.Web web = properties.getWeb();
 		positive("web.max-concurrent-streams", web.getMaxConcurrentStreams());
+		positive("web.max-concurrent-streams-per-client", web.getMaxConcurrentStreamsPerClient());
+		positive("web.max-executions-per-minute-per-client", web.getMaxExecutionsPerMinutePerClient());
+		positive("web.max-input-depth", web.getMaxInputDepth());
+		positive("web.max-input-elements", web.getMaxInputElements());
+		positive("web.websocket-max-sessions", web.getWebsocketMaxSessions());
+		positive("web.websocket-max-sessions-per-client", web.getWebsocketMaxSessionsPerClient());
 		positive("web.max-request-body", web.getMaxRequestBody());
 		positive("web.poll-max-events", web.getPollMaxEvents());
 		positive("web.retry-after", web.getRetryAfter());
@@ -34,8 +41,15 @@ final class GraphStreamingPropertiesValidator {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "web.base-path", basePath,
 					"must be a plain path such as /graphs (no spaces, wildcards, braces, '?' or '#')");
 		}
+		validateCors(web.getCors());
+		notNegative("shutdown.await", properties.getShutdown().getAwait());
 		for (Duration bucket : properties.getMetrics().getDurationBuckets()) {
 			positive("metrics.duration-buckets", bucket);
+		}
+		String adminRole = properties.getSecurity().getAdminRole();
+		if (adminRole == null || adminRole.chars().anyMatch(Character::isWhitespace)) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "security.admin-role", adminRole,
+					"must be a role name such as GRAPH_ADMIN without spaces, or empty for no admin role");
 		}
 		GraphStreamingProperties.Checkpoints checkpoints = properties.getCheckpoints();
 		positive("checkpoints.every-nodes", checkpoints.getEveryNodes());
@@ -44,6 +58,27 @@ final class GraphStreamingPropertiesValidator {
 				&& (checkpoints.getDirectory() == null || checkpoints.getDirectory().toString().isBlank())) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "checkpoints.directory",
 					checkpoints.getDirectory(), "must be set for the file store");
+		}
+	}
+
+	private static void validateCors(GraphStreamingProperties.Web.Cors cors) {
+		notBlank("web.cors.allowed-origins", cors.getAllowedOrigins());
+		notBlank("web.cors.allowed-origin-patterns", cors.getAllowedOriginPatterns());
+		notBlank("web.cors.allowed-methods", cors.getAllowedMethods());
+		notBlank("web.cors.allowed-headers", cors.getAllowedHeaders());
+		notBlank("web.cors.exposed-headers", cors.getExposedHeaders());
+		notNegative("web.cors.max-age", cors.getMaxAge());
+		if (cors.isAllowCredentials() && cors.getAllowedOrigins().contains("*")) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "web.cors.allowed-origins",
+					String.join(",", cors.getAllowedOrigins()),
+					"must name origins rather than '*' when web.cors.allow-credentials is true"
+							+ " (or use web.cors.allowed-origin-patterns)");
+		}
+	}
+
+	private static void notBlank(String key, List<String> values) {
+		if (values == null || values.stream().anyMatch((value) -> value == null || value.isBlank())) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, values, "must not contain blank entries");
 		}
 	}
 

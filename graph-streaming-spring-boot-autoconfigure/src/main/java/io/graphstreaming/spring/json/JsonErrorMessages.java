@@ -36,13 +36,20 @@ public final class JsonErrorMessages {
 
 	/**
 	 * Jackson's messages may quote the input; the client knows its own input, so the
-	 * quote is dropped, whitespace collapsed and the result kept short.
+	 * quote is dropped, as is the name of the constraint method a limit comes from
+	 * ({@code from `StreamReadConstraints.getMaxNumberLength()`}) or the feature that refused
+	 * it, package names are dropped from class names, whitespace collapsed and the result
+	 * kept short.
 	 */
 	private static String cleanMessage(@Nullable String message) {
 		if (message == null) {
 			return "unreadable content";
 		}
 		return abbreviate(message.replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+			.replaceAll(",? from `[^`]*`", "")
+			.replaceAll("\\s*\\(bound as `[^`]*`\\)", "")
+			.replaceAll(":? not allowed as per `[^`]*`", "")
+			.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z]\\w*)", "$1")
 			.replaceAll("\\s*\\[Source: [^\\]]*\\]", "")
 			.replaceAll("\\s+", " ")
 			.strip(), MAX_DETAIL);

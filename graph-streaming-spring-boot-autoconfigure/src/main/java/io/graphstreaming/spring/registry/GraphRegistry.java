@@ -168,8 +168,24 @@ public class GraphRegistry {
 	 * concurrency limit
 	 */
 	public GraphExecution create(String graphId, Map<String, ? extends @Nullable Object> input) {
+		return create(graphId, input, null);
+	}
+
+	/**
+	 * Creates an execution owned by someone; it starts when its first consumer subscribes
+	 * or on {@link GraphExecution#start()}.
+	 * @param graphId the graph
+	 * @param input the initial state
+	 * @param owner who starts it (the authenticated principal's name), or {@code null}
+	 * @return the idle execution
+	 * @throws GraphNotFoundException if unknown
+	 * @throws io.graphstreaming.core.execution.ExecutionLimitExceededException at the
+	 * concurrency limit
+	 */
+	public GraphExecution create(String graphId, Map<String, ? extends @Nullable Object> input,
+			@Nullable String owner) {
 		GraphExecutor executor = executor(graphId);
-		GraphExecution execution = this.executions.create(executor, input, this.options.get(graphId));
+		GraphExecution execution = this.executions.create(executor, input, this.options.get(graphId), owner);
 		return execution.cancelWhenUnobserved(this.disconnectPolicy == DisconnectPolicy.CANCEL);
 	}
 
@@ -180,7 +196,20 @@ public class GraphRegistry {
 	 * @return the running execution
 	 */
 	public GraphExecution start(String graphId, Map<String, ? extends @Nullable Object> input) {
-		return create(graphId, input).cancelWhenUnobserved(false).start();
+		return start(graphId, input, null);
+	}
+
+	/**
+	 * Creates and starts an execution owned by someone at once (polling, non-streaming
+	 * execution).
+	 * @param graphId the graph
+	 * @param input the initial state
+	 * @param owner who starts it (the authenticated principal's name), or {@code null}
+	 * @return the running execution
+	 */
+	public GraphExecution start(String graphId, Map<String, ? extends @Nullable Object> input,
+			@Nullable String owner) {
+		return create(graphId, input, owner).cancelWhenUnobserved(false).start();
 	}
 
 	/**
@@ -283,8 +312,24 @@ public class GraphRegistry {
 	 * concurrency limit
 	 */
 	public GraphExecution resume(String graphId, Checkpoint checkpoint) {
+		return resume(graphId, checkpoint, null);
+	}
+
+	/**
+	 * Creates an execution owned by someone that resumes from a checkpoint, as
+	 * {@link #resume(String, Checkpoint)}.
+	 * @param graphId the graph
+	 * @param checkpoint a checkpoint of that graph
+	 * @param owner who resumes it (the authenticated principal's name), or {@code null}
+	 * @return the idle execution
+	 * @throws GraphNotFoundException if the graph is unknown
+	 * @throws IllegalArgumentException if the checkpoint does not fit the graph
+	 * @throws io.graphstreaming.core.execution.ExecutionLimitExceededException at the
+	 * concurrency limit
+	 */
+	public GraphExecution resume(String graphId, Checkpoint checkpoint, @Nullable String owner) {
 		GraphExecutor executor = executor(graphId);
-		GraphExecution execution = this.executions.resume(executor, checkpoint, this.options.get(graphId));
+		GraphExecution execution = this.executions.resume(executor, checkpoint, this.options.get(graphId), owner);
 		return execution.cancelWhenUnobserved(this.disconnectPolicy == DisconnectPolicy.CANCEL);
 	}
 

@@ -2,27 +2,27 @@ package io.graphstreaming.spring.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.spring.json.JsonErrorMessages;
+import io.graphstreaming.spring.json.JsonTreeReader;
 
 /**
  * Reads the input of a new execution: the request body {@code {"input": {...}}} or the
@@ -33,7 +33,13 @@ import io.graphstreaming.spring.json.JsonErrorMessages;
  * a missing {@code input} and {@code "input": null} all mean the empty input {@code {}}.
  * Malformed JSON, a body that is not an object, an {@code input} that is not an object
  * and any other top-level field are refused with 400 and a detail naming the problem.
- * The content type is not checked, so {@code curl -d '{"input":{}}'} works as typed.
+ * The content type's media type is not checked, so {@code curl -d '{"input":{}}'} works
+ * as typed; but a {@code Content-Type} that is not a media type at all is a 400, and one
+ * naming a charset other than UTF-8 (or its subset US-ASCII) a 415.
+ *
+ * <p>The input must keep within the {@link InputLimits}: nested too deep (caught while
+ * parsing) or holding a number beyond a double's range is a 400, holding too many values
+ * a 413.
  *
  * <p>The body of a resume request, {@code {"checkpointId": "..."}}, is read by
  * {@link #readCheckpointId} under the same limit and rules.
@@ -46,22 +52,48 @@ public class GraphInputReader {
 
 	private final JsonMapper mapper;
 
-	private final ObjectReader treeReader;
+	private final InputLimits limits;
+
+	/** Reads bodies, whose input is one level below the root. */
+	private final JsonTreeReader bodyReader;
+
+	/** Reads the {@code input} query parameter, which is the input itself. */
+	private final JsonTreeReader queryReader;
 
 	private final int maxBodyBytes;
+
+	/**
+	 * Creates a reader with the {@linkplain InputLimits#defaults() default input limits}.
+	 * @param mapper the application's mapper
+	 * @param maxBodyBytes the largest body accepted, strictly positive
+	 */
+	public GraphInputReader(JsonMapper mapper, long maxBodyBytes) {
+		this(mapper, maxBodyBytes, InputLimits.defaults());
+	}
 
 	/**
 	 * Creates a reader.
 	 * @param mapper the application's mapper
 	 * @param maxBodyBytes the largest body accepted, strictly positive
+	 * @param limits the limits on the input's nesting and size
 	 */
-	public GraphInputReader(JsonMapper mapper, long maxBodyBytes) {
+	public GraphInputReader(JsonMapper mapper, long maxBodyBytes, InputLimits limits) {
 		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		this.limits = Objects.requireNonNull(limits, "limits");
 		if (maxBodyBytes <= 0) {
 			throw new IllegalArgumentException("maxBodyBytes must be strictly positive but was " + maxBodyBytes);
 		}
-		this.treeReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.bodyReader = limits.reader(mapper, 1);
+		this.queryReader = limits.reader(mapper, 0);
 		this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes);
+	}
+
+	/**
+	 * The limits on the input's nesting and size.
+	 * @return the limits
+	 */
+	public InputLimits limits() {
+		return this.limits;
 	}
 
 	/**
@@ -104,7 +136,7 @@ public class GraphInputReader {
 		if (isBlank(body)) {
 			return Optional.empty();
 		}
-		JsonNode root = parse(body, "request body");
+		JsonNode root = parse(this.bodyReader, body, "request body");
 		if (!root.isObject()) {
 			throw new ServerWebInputException(
 					"The request body must be a JSON object such as {\"checkpointId\": \"...\"} but was "
@@ -132,6 +164,12 @@ public class GraphInputReader {
 	}
 
 	private Mono<byte[]> readBytes(ServerRequest request) {
+		try {
+			checkContentType(request);
+		}
+		catch (ResponseStatusException ex) {
+			return Mono.error(ex);
+		}
 		long announced = request.headers().contentLength().orElse(-1);
 		if (announced > this.maxBodyBytes) {
 			return Mono.error(tooLarge());
@@ -164,7 +202,7 @@ public class GraphInputReader {
 		if (value.length() > this.maxBodyBytes) {
 			throw tooLarge();
 		}
-		JsonNode input = parse(value.getBytes(StandardCharsets.UTF_8), "query parameter 'input'");
+		JsonNode input = parse(this.queryReader, value.getBytes(StandardCharsets.UTF_8), "query parameter 'input'");
 		return toInput(input, "Query parameter 'input'");
 	}
 
@@ -179,7 +217,7 @@ public class GraphInputReader {
 		if (isBlank(body)) {
 			return new LinkedHashMap<>();
 		}
-		JsonNode root = parse(body, "request body");
+		JsonNode root = parse(this.bodyReader, body, "request body");
 		if (!root.isObject()) {
 			throw new ServerWebInputException("The request body must be a JSON object such as {\"input\": {...}} but was "
 					+ JsonErrorMessages.describe(root));
@@ -187,7 +225,7 @@ public class GraphInputReader {
 		JsonNode input = null;
 		for (Map.Entry<String, JsonNode> field : root.properties()) {
 			if (!INPUT.equals(field.getKey())) {
-				throw new ServerWebInputException("Unknown field '" + field.getKey()
+				throw new ServerWebInputException("Unknown field '" + JsonErrorMessages.abbreviate(field.getKey(), 40)
 						+ "' in the request body; the only field accepted is 'input'");
 			}
 			input = field.getValue();
@@ -203,18 +241,51 @@ public class GraphInputReader {
 			throw new ServerWebInputException(
 					what + " must be a JSON object but was " + JsonErrorMessages.describe(input));
 		}
+		InputLimits.Violation violation = this.limits.check(input, what);
+		if (violation != null) {
+			throw new ResponseStatusException(HttpStatus.valueOf(violation.status()), violation.detail());
+		}
 		@SuppressWarnings("unchecked")
 		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);
 		return values;
 	}
 
-	private JsonNode parse(byte[] json, String what) {
+	private JsonNode parse(JsonTreeReader reader, byte[] json, String what) {
 		try {
-			JsonNode node = this.treeReader.readTree(json);
-			return (node != null) ? node : this.mapper.missingNode();
+			return reader.read(json);
 		}
 		catch (JacksonException ex) {
+			if (JsonTreeReader.isNestingTooDeep(ex)) {
+				throw new ServerWebInputException(this.limits.depthExceeded());
+			}
 			throw new ServerWebInputException("Malformed JSON in the " + what + JsonErrorMessages.parseFailure(ex));
+		}
+	}
+
+	/**
+	 * A {@code Content-Type} must parse, and name no charset but UTF-8 (JSON's) or
+	 * US-ASCII; the media type itself is not checked.
+	 */
+	private static void checkContentType(ServerRequest request) {
+		String header = request.headers().firstHeader("Content-Type");
+		if (header == null || header.isBlank()) {
+			return;
+		}
+		MediaType type;
+		try {
+			type = MediaType.parseMediaType(header);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ServerWebInputException("Malformed Content-Type '" + JsonErrorMessages.abbreviate(header, 64)
+					+ "'; send application/json");
+		}
+		String charset = type.getParameter("charset");
+		if (charset != null) {
+			String name = charset.strip().replace("\"", "").toLowerCase(Locale.ROOT);
+			if (!name.equals("utf-8") && !name.equals("utf8") && !name.equals("us-ascii")) {
+				throw new ResponseStatusException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "The request body must be UTF-8 JSON"
+						+ " but Content-Type names charset '" + JsonErrorMessages.abbreviate(charset, 40) + "'");
+			}
 		}
 	}
 

@@ -20,21 +20,26 @@ import tools.jackson.databind.json.JsonMapper;
 import io.graphstreaming.core.execution.ExecutionExpiredException;
 import io.graphstreaming.core.execution.ExecutionLimitExceededException;
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
+import io.graphstreaming.core.execution.RegistryShutdownException;
 import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.spring.registry.CheckpointNotFoundException;
 import io.graphstreaming.spring.registry.ExecutionStillRunningException;
 import io.graphstreaming.spring.registry.GraphNotFoundException;
+import io.graphstreaming.spring.security.GraphAccessDeniedException;
 
 /**
  * Turns the errors of the HTTP transports into RFC 9457 {@code application/problem+json}
  * answers: {@code type} ({@code about:blank}), {@code title}, {@code status},
  * {@code detail} and {@code instance} (the request path).
  *
- * <p>Unknown graph, execution or checkpoint (or a graph that keeps none): 404. Resume of
+ * <p>Refused by the {@code GraphAuthorizer}: 403, naming the operation and the graph.
+ * Unknown graph, execution or checkpoint (or a graph that keeps none): 404. Resume of
  * an execution that still runs: 409. Execution or events no longer kept: 410. Bad input
  * or parameter ({@link IllegalArgumentException}, {@link ResponseStatusException} such as
  * {@code ServerWebInputException}): their status and message. Too many streams or
- * executions: 429 with {@code Retry-After} in seconds. Anything else: 500 with the detail
+ * executions, in total or for the client, or too many executions started by the client
+ * in the last minute: 429 with {@code Retry-After} in seconds. A new execution while the
+ * application shuts down: 503 with {@code Retry-After}. Anything else: 500 with the detail
  * "Internal error", logged here; no exception text or stack trace ever reaches a client.
  */
 public class ProblemResponses {
@@ -69,6 +74,9 @@ public class ProblemResponses {
 				|| error instanceof CheckpointNotFoundException) {
 			return problem(HttpStatus.NOT_FOUND, error.getMessage(), request, null);
 		}
+		if (error instanceof GraphAccessDeniedException) {
+			return problem(HttpStatus.FORBIDDEN, error.getMessage(), request, null);
+		}
 		if (error instanceof ExecutionStillRunningException) {
 			return problem(HttpStatus.CONFLICT, error.getMessage(), request, null);
 		}
@@ -77,6 +85,12 @@ public class ProblemResponses {
 		}
 		if (error instanceof TooManyStreamsException tooMany) {
 			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, tooMany.retryAfter());
+		}
+		if (error instanceof ExecutionRateExceededException tooFast) {
+			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, tooFast.retryAfter());
+		}
+		if (error instanceof RegistryShutdownException) {
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, error.getMessage(), request, this.executionLimitRetryAfter);
 		}
 		if (error instanceof ExecutionLimitExceededException) {
 			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, this.executionLimitRetryAfter);
@@ -119,8 +133,10 @@ public class ProblemResponses {
 
 	/**
 	 * {@code Retry-After} is whole seconds: round up, and never advise 0.
+	 * @param retryAfter the delay
+	 * @return whole seconds, at least 1
 	 */
-	static long retryAfterSeconds(Duration retryAfter) {
+	public static long retryAfterSeconds(Duration retryAfter) {
 		long seconds = retryAfter.getSeconds() + ((retryAfter.getNano() > 0) ? 1 : 0);
 		return Math.max(1, seconds);
 	}

@@ -3,8 +3,8 @@ package io.graphstreaming.spring.web;
 import java.time.Duration;
 
 /**
- * A stream was refused because the configured number of concurrent streams is open.
- * Answered with 429 and {@code Retry-After}.
+ * A stream was refused because the configured number of concurrent streams is open, in
+ * total or to the client. Answered with 429 and {@code Retry-After}.
  */
 public class TooManyStreamsException extends RuntimeException {
 
@@ -16,7 +16,16 @@ public class TooManyStreamsException extends RuntimeException {
 	 * @param retryAfter when the client may try again
 	 */
 	public TooManyStreamsException(int limit, Duration retryAfter) {
-		super("Too many concurrent streams: the limit is " + limit);
+		this("Too many concurrent streams: the limit is " + limit, retryAfter);
+	}
+
+	/**
+	 * Creates the exception.
+	 * @param detail what limit was reached, for the client
+	 * @param retryAfter when the client may try again
+	 */
+	public TooManyStreamsException(String detail, Duration retryAfter) {
+		super(detail, null, false, false);
 		this.retryAfter = retryAfter;
 	}
 

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,6 +18,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.event.ExecutionCancelledEvent;
+import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
@@ -28,6 +32,8 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.GraphStreamingShutdown;
+import io.graphstreaming.spring.registry.ShutdownMode;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
 import io.graphstreaming.spring.web.StreamLimiter;
 import io.graphstreaming.spring.web.websocket.GraphWebSocketHandler;
@@ -182,6 +188,53 @@ class GraphStreamingAutoConfigurationTests {
 	}
 
 	@Test
+	void runShouldRegisterTheShutdownLifecycleWithTheConfiguredModeAndGracePeriod() {
+		this.contextRunner.run((context) -> {
+			GraphStreamingShutdown shutdown = context.getBean(GraphStreamingShutdown.class);
+			assertThat(shutdown.mode()).isEqualTo(ShutdownMode.CANCEL);
+			assertThat(shutdown.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(shutdown.isRunning()).isTrue();
+		});
+		this.contextRunner
+			.withPropertyValues("graph.streaming.shutdown.mode=drain", "graph.streaming.shutdown.await=45s")
+			.run((context) -> {
+				GraphStreamingShutdown shutdown = context.getBean(GraphStreamingShutdown.class);
+				assertThat(shutdown.mode()).isEqualTo(ShutdownMode.DRAIN);
+				assertThat(shutdown.gracePeriod()).isEqualTo(Duration.ofSeconds(45));
+			});
+	}
+
+	@Test
+	void closingTheContextShouldCancelRunningExecutionsForInProcessConsumers() {
+		this.contextRunner.withUserConfiguration(EndlessGraphConfiguration.class).run((context) -> {
+			GraphExecution execution = context.getBean(GraphRegistry.class).create("endless", Map.of());
+			CompletableFuture<List<GraphExecutionEvent>> events = execution.stream().flux().collectList().toFuture();
+			await().atMost(Duration.ofSeconds(10)).until(() -> execution.status() == ExecutionStatus.RUNNING);
+
+			context.close();
+
+			assertThat(execution.status()).isEqualTo(ExecutionStatus.CANCELLED);
+			List<GraphExecutionEvent> received = events.get(10, TimeUnit.SECONDS);
+			assertThat(received.get(received.size() - 1)).isInstanceOfSatisfying(ExecutionCancelledEvent.class,
+					(cancelled) -> assertThat(cancelled.reason()).isEqualTo("application shutting down"));
+		});
+	}
+
+	@Test
+	void pausingAndRestartingTheContextShouldLeaveExecutionsAlone() {
+		this.contextRunner.withUserConfiguration(EndlessGraphConfiguration.class).run((context) -> {
+			GraphRegistry registry = context.getBean(GraphRegistry.class);
+			GraphExecution execution = registry.start("endless", Map.of());
+
+			context.getSourceApplicationContext().pause();
+			context.getSourceApplicationContext().restart();
+
+			assertThat(execution.status()).isEqualTo(ExecutionStatus.RUNNING);
+			assertThat(registry.start("endless", Map.of()).status()).isEqualTo(ExecutionStatus.RUNNING);
+		});
+	}
+
+	@Test
 	void runInNonWebApplicationShouldNotHaveWebBeans() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, GraphStreamingAutoConfiguration.class,
@@ -219,6 +272,19 @@ class GraphStreamingAutoConfigurationTests {
 		@Bean
 		StreamingGraphExecutor betaGraph() {
 			return graph("beta");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EndlessGraphConfiguration {
+
+		@Bean
+		StreamingGraphExecutor endlessGraph() {
+			StreamingGraphExecutor executor = new StreamingGraphExecutor("endless", "Never ends by itself");
+			executor.addNode(GraphNode.async("wait", (state, context) -> Mono.never()));
+			executor.setStartNode("wait");
+			return executor;
 		}
 
 	}

@@ -38,6 +38,7 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.autoconfigure.GraphStreamingAutoConfigurationTests.GraphsConfiguration;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.ShutdownMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,6 +150,17 @@ class GraphStreamingPropertiesTests {
 				DataSize.ofKilobytes(256), DataSize.ofMegabytes(1)));
 		cases.add(new PropertyCase("web.max-concurrent-streams", "200", (p) -> p.getWeb().getMaxConcurrentStreams(),
 				10_000, 200));
+		cases.add(new PropertyCase("web.max-concurrent-streams-per-client", "20",
+				(p) -> p.getWeb().getMaxConcurrentStreamsPerClient(), 1000, 20));
+		cases.add(new PropertyCase("web.max-executions-per-minute-per-client", "60",
+				(p) -> p.getWeb().getMaxExecutionsPerMinutePerClient(), 600, 60));
+		cases.add(new PropertyCase("web.max-input-depth", "8", (p) -> p.getWeb().getMaxInputDepth(), 32, 8));
+		cases.add(new PropertyCase("web.max-input-elements", "500", (p) -> p.getWeb().getMaxInputElements(), 10_000,
+				500));
+		cases.add(new PropertyCase("web.websocket-max-sessions", "100", (p) -> p.getWeb().getWebsocketMaxSessions(),
+				5000, 100));
+		cases.add(new PropertyCase("web.websocket-max-sessions-per-client", "5",
+				(p) -> p.getWeb().getWebsocketMaxSessionsPerClient(), 500, 5));
 		cases.add(new PropertyCase("web.retry-after", "3s", (p) -> p.getWeb().getRetryAfter(), Duration.ofSeconds(1),
 				Duration.ofSeconds(3)));
 		cases.add(new PropertyCase("web.websocket-ping-interval", "10s", (p) -> p.getWeb().getWebsocketPingInterval(),
@@ -170,6 +182,28 @@ class GraphStreamingPropertiesTests {
 		cases.add(new PropertyCase("checkpoints.every-nodes", "3", (p) -> p.getCheckpoints().getEveryNodes(), 1, 3));
 		cases.add(new PropertyCase("checkpoints.max-per-execution", "10",
 				(p) -> p.getCheckpoints().getMaxPerExecution(), 100, 10));
+		cases.add(new PropertyCase("security.admin-role", "OPS", (p) -> p.getSecurity().getAdminRole(), "GRAPH_ADMIN",
+				"OPS"));
+		cases.add(new PropertyCase("shutdown.mode", "drain", (p) -> p.getShutdown().getMode(), ShutdownMode.CANCEL,
+				ShutdownMode.DRAIN));
+		cases.add(new PropertyCase("shutdown.await", "1m", (p) -> p.getShutdown().getAwait(), Duration.ofSeconds(30),
+				Duration.ofMinutes(1)));
+		cases.add(new PropertyCase("web.cors.allowed-origins", "https://a.example,https://b.example",
+				(p) -> p.getWeb().getCors().getAllowedOrigins(), List.of(),
+				List.of("https://a.example", "https://b.example")));
+		cases.add(new PropertyCase("web.cors.allowed-origin-patterns", "https://*.example.org",
+				(p) -> p.getWeb().getCors().getAllowedOriginPatterns(), List.of(), List.of("https://*.example.org")));
+		cases.add(new PropertyCase("web.cors.allowed-methods", "GET", (p) -> p.getWeb().getCors().getAllowedMethods(),
+				List.of("GET", "HEAD", "POST", "DELETE"), List.of("GET")));
+		cases.add(new PropertyCase("web.cors.allowed-headers", "*", (p) -> p.getWeb().getCors().getAllowedHeaders(),
+				List.of("Accept", "Authorization", "Content-Type", "Last-Event-ID"), List.of("*")));
+		cases.add(new PropertyCase("web.cors.exposed-headers", "X-Execution-Id",
+				(p) -> p.getWeb().getCors().getExposedHeaders(),
+				List.of("Location", "Retry-After", "X-Execution-Id", "X-Resumed-From"), List.of("X-Execution-Id")));
+		cases.add(new PropertyCase("web.cors.allow-credentials", "true", (p) -> p.getWeb().getCors().isAllowCredentials(),
+				false, true));
+		cases.add(new PropertyCase("web.cors.max-age", "1h", (p) -> p.getWeb().getCors().getMaxAge(),
+				Duration.ofMinutes(30), Duration.ofHours(1)));
 		return cases;
 	}
 
@@ -456,6 +490,12 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("execution.unconsumed-timeout=0s", "execution.unconsumed-timeout"),
 				Arguments.of("web.max-concurrent-streams=0", "web.max-concurrent-streams"),
 				Arguments.of("web.max-request-body=0B", "web.max-request-body"),
+				Arguments.of("web.max-concurrent-streams-per-client=0", "web.max-concurrent-streams-per-client"),
+				Arguments.of("web.max-executions-per-minute-per-client=0", "web.max-executions-per-minute-per-client"),
+				Arguments.of("web.max-input-depth=0", "web.max-input-depth"),
+				Arguments.of("web.max-input-elements=-1", "web.max-input-elements"),
+				Arguments.of("web.websocket-max-sessions=0", "web.websocket-max-sessions"),
+				Arguments.of("web.websocket-max-sessions-per-client=0", "web.websocket-max-sessions-per-client"),
 				Arguments.of("web.poll-max-events=0", "web.poll-max-events"),
 				Arguments.of("web.retry-after=0s", "web.retry-after"),
 				Arguments.of("web.long-poll-max-wait=-1s", "web.long-poll-max-wait"),
@@ -463,7 +503,11 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("metrics.duration-buckets=0ms", "metrics.duration-buckets"),
 				Arguments.of("checkpoints.every-nodes=0", "checkpoints.every-nodes"),
 				Arguments.of("checkpoints.max-per-execution=-1", "checkpoints.max-per-execution"),
-				Arguments.of("checkpoints.store=database", "checkpoints.store"));
+				Arguments.of("checkpoints.store=database", "checkpoints.store"),
+				Arguments.of("security.admin-role=GRAPH ADMIN", "security.admin-role"),
+				Arguments.of("shutdown.mode=later", "shutdown.mode"),
+				Arguments.of("shutdown.await=-1s", "shutdown.await"),
+				Arguments.of("web.cors.max-age=-1s", "web.cors.max-age"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -22,6 +22,7 @@ import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.GraphCorsWebFilter;
 import io.graphstreaming.spring.web.GraphInputReader;
 import io.graphstreaming.spring.web.ProblemResponses;
 import io.graphstreaming.spring.web.StreamLimiter;
@@ -52,6 +53,68 @@ class GraphStreamingWebFluxAutoConfigurationTests {
 			.hasSingleBean(GraphSseHandler.class)
 			.hasSingleBean(GraphPollingHandler.class)
 			.hasBean(ROUTER));
+	}
+
+	@Test
+	void runWithoutCorsPropertiesShouldNotHaveCorsFilter() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(GraphCorsWebFilter.class));
+	}
+
+	@Test
+	void runWithAllowedOriginsOrPatternsShouldHaveCorsFilter() {
+		this.contextRunner.withPropertyValues("graph.streaming.web.cors.allowed-origins=https://app.example.com")
+			.run((context) -> assertThat(context).hasSingleBean(GraphCorsWebFilter.class)
+				.hasBean("graphStreamingCorsWebFilter"));
+		this.contextRunner.withPropertyValues("graph.streaming.web.cors.allowed-origin-patterns[0]=https://*.example.org")
+			.run((context) -> assertThat(context).hasSingleBean(GraphCorsWebFilter.class));
+	}
+
+	@Test
+	void runWithCredentialsAndAnyOriginShouldFailNamingTheKey() {
+		this.contextRunner
+			.withPropertyValues("graph.streaming.web.cors.allowed-origins=*",
+					"graph.streaming.web.cors.allow-credentials=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("graph.streaming.web.cors.allowed-origins"));
+	}
+
+	@Test
+	void runWithCorsShouldAnswerPreflightsUnderTheBasePathOnly() {
+		this.contextRunner.withPropertyValues("graph.streaming.web.cors.allowed-origins=https://app.example.com")
+			.run((context) -> {
+				WebTestClient client = WebTestClient
+					.bindToRouterFunction((RouterFunction<ServerResponse>) context.getBean(ROUTER))
+					.webFilter(context.getBean(GraphCorsWebFilter.class))
+					.build();
+				client.options()
+					.uri("http://localhost/graphs/one/execute")
+					.header("Origin", "https://app.example.com")
+					.header("Access-Control-Request-Method", "POST")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectHeader()
+					.valueEquals("Access-Control-Allow-Origin", "https://app.example.com");
+				client.options()
+					.uri("http://localhost/graphs/one/execute")
+					.header("Origin", "https://other.example.com")
+					.header("Access-Control-Request-Method", "POST")
+					.exchange()
+					.expectStatus()
+					.isForbidden()
+					.expectHeader()
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+				client.get()
+					.uri("http://localhost/elsewhere")
+					.header("Origin", "https://other.example.com")
+					.exchange()
+					.expectHeader()
+					.doesNotExist("Access-Control-Allow-Origin")
+					.expectStatus()
+					.isNotFound();
+			});
 	}
 
 	@Test

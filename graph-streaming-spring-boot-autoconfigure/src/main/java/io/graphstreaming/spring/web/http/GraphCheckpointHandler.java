@@ -20,6 +20,10 @@ import io.graphstreaming.core.checkpoint.Checkpoint;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.spring.registry.CheckpointNotFoundException;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.GraphAccessControl;
+import io.graphstreaming.spring.security.GraphAuthorizer;
+import io.graphstreaming.spring.security.GraphCaller;
+import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.GraphInputReader;
 
 /**
@@ -32,6 +36,12 @@ import io.graphstreaming.spring.web.GraphInputReader;
  * <p>Errors: unknown graph, a graph that keeps no checkpoints, an unknown checkpoint or
  * an execution without any: 404; a checkpoint of another execution or a bad body: 400;
  * an execution that still runs: 409; the limit of concurrent executions: 429.
+ *
+ * <p>Authorization ({@link GraphAuthorizer}): listing an execution's checkpoints and
+ * reading one are a {@code READ} of the execution that took them; resuming is an
+ * {@code EXECUTE} of the graph and a {@code READ} of that execution, and the caller owns
+ * the new execution. An execution the registry has forgotten is passed with an unknown
+ * owner. Refused: 403.
  */
 public class GraphCheckpointHandler {
 
@@ -43,16 +53,31 @@ public class GraphCheckpointHandler {
 
 	private final JsonMapper mapper;
 
+	private final GraphAccessControl access;
+
 	/**
-	 * Creates the handler.
+	 * Creates the handler; it allows every operation to every caller.
 	 * @param registry the graphs, their checkpoint stores and executions
 	 * @param inputReader reads resume request bodies
 	 * @param mapper the application's mapper
 	 */
 	public GraphCheckpointHandler(GraphRegistry registry, GraphInputReader inputReader, JsonMapper mapper) {
+		this(registry, inputReader, mapper, GraphAuthorizer.permitAll());
+	}
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs, their checkpoint stores and executions
+	 * @param inputReader reads resume request bodies
+	 * @param mapper the application's mapper
+	 * @param authorizer decides who may do what
+	 */
+	public GraphCheckpointHandler(GraphRegistry registry, GraphInputReader inputReader, JsonMapper mapper,
+			GraphAuthorizer authorizer) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
 		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		this.access = new GraphAccessControl(authorizer);
 	}
 
 	/**
@@ -73,7 +98,10 @@ public class GraphCheckpointHandler {
 						"Graph '" + graphId + "' has no execution '" + executionId + "' with checkpoints"));
 			}
 			List<Map<String, Object>> body = checkpoints.stream().map(GraphCheckpointHandler::summary).toList();
-			return json(HttpStatus.OK, this.mapper.writeValueAsBytes(body));
+			return GraphCaller.of(request.exchange())
+				.flatMap((caller) -> this.access.require(caller, GraphOperation.READ, this.registry, graphId,
+						executionId))
+				.then(Mono.defer(() -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(body))));
 		});
 	}
 
@@ -92,8 +120,12 @@ public class GraphCheckpointHandler {
 	 * @return the response
 	 */
 	public Mono<ServerResponse> checkpoint(ServerRequest request) {
-		return this.registry.checkpoint(request.pathVariable("graphId"), request.pathVariable("checkpointId"))
-			.flatMap((checkpoint) -> json(HttpStatus.OK, fullJson(checkpoint)));
+		String graphId = request.pathVariable("graphId");
+		return this.registry.checkpoint(graphId, request.pathVariable("checkpointId"))
+			.flatMap((checkpoint) -> GraphCaller.of(request.exchange())
+				.flatMap((caller) -> this.access.require(caller, GraphOperation.READ, this.registry, graphId,
+						checkpoint.executionId()))
+				.then(Mono.defer(() -> json(HttpStatus.OK, fullJson(checkpoint)))));
 	}
 
 	/**
@@ -109,13 +141,15 @@ public class GraphCheckpointHandler {
 		String graphId = request.pathVariable("graphId");
 		String executionId = request.pathVariable("executionId");
 		this.registry.executor(graphId);
-		return this.inputReader.readCheckpointId(request)
-			.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
-					checkpointId.orElse(null)))
-			.flatMap((checkpoint) -> {
-				GraphExecution execution = this.registry.resume(graphId, checkpoint)
-					.cancelWhenUnobserved(false)
-					.start();
+		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
+			.flatMap((caller) -> this.access.require(caller, GraphOperation.READ, this.registry, graphId, executionId)
+				.then(Mono.defer(() -> this.inputReader.readCheckpointId(request)))
+				.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
+						checkpointId.orElse(null)))
+				.map((checkpoint) -> new Resumed(this.registry.resume(graphId, checkpoint, caller.name()), checkpoint)))
+			.flatMap((resumed) -> {
+				Checkpoint checkpoint = resumed.checkpoint();
+				GraphExecution execution = resumed.execution().cancelWhenUnobserved(false).start();
 				Map<String, Object> body = new LinkedHashMap<>();
 				body.put("executionId", execution.executionId());
 				body.put("graphId", execution.graphId());
@@ -137,6 +171,12 @@ public class GraphCheckpointHandler {
 		String path = request.requestPath().contextPath().value() + request.path();
 		String execution = path.substring(0, path.lastIndexOf('/'));
 		return execution.substring(0, execution.lastIndexOf('/') + 1) + executionId;
+	}
+
+	/**
+	 * A new execution and the checkpoint it resumes from.
+	 */
+	private record Resumed(GraphExecution execution, Checkpoint checkpoint) {
 	}
 
 	private static Map<String, Object> summary(Checkpoint checkpoint) {

@@ -19,6 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,12 +28,23 @@ import io.graphstreaming.core.execution.ExecutionResult;
 import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.GraphAccess;
+import io.graphstreaming.spring.security.GraphAccessControl;
+import io.graphstreaming.spring.security.GraphAuthorizer;
+import io.graphstreaming.spring.security.GraphCaller;
+import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.GraphInputReader;
 
 /**
  * The plain HTTP endpoints: graph descriptions, non-streaming execution, the list of
  * executions, an execution's status and its cancellation. Answers are JSON written with
  * the application's mapper.
+ *
+ * <p>Each operation is authorized by the {@link GraphAuthorizer} once the graph and the
+ * execution are found: {@code DESCRIBE} (the list shows only the graphs the caller may
+ * describe), {@code EXECUTE} (the caller becomes the execution's owner), {@code READ}
+ * (the status; the executions list shows only those the caller may read) and
+ * {@code CANCEL}.
  */
 public class GraphHttpHandler {
 
@@ -55,16 +67,31 @@ public class GraphHttpHandler {
 
 	private final JsonMapper mapper;
 
+	private final GraphAccessControl access;
+
 	/**
-	 * Creates the handler.
+	 * Creates the handler; it allows every operation to every caller.
 	 * @param registry the graphs and executions
 	 * @param inputReader reads new executions' input
 	 * @param mapper the application's mapper
 	 */
 	public GraphHttpHandler(GraphRegistry registry, GraphInputReader inputReader, JsonMapper mapper) {
+		this(registry, inputReader, mapper, GraphAuthorizer.permitAll());
+	}
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param inputReader reads new executions' input
+	 * @param mapper the application's mapper
+	 * @param authorizer decides who may do what
+	 */
+	public GraphHttpHandler(GraphRegistry registry, GraphInputReader inputReader, JsonMapper mapper,
+			GraphAuthorizer authorizer) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
 		this.mapper = Objects.requireNonNull(mapper, "mapper");
+		this.access = new GraphAccessControl(authorizer);
 	}
 
 	/**
@@ -74,7 +101,12 @@ public class GraphHttpHandler {
 	 * @return the response
 	 */
 	public Mono<ServerResponse> listGraphs(ServerRequest request) {
-		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(this.registry.describeAll()));
+		return GraphCaller.of(request.exchange())
+			.flatMapMany((caller) -> Flux.fromIterable(this.registry.describeAll())
+				.filterWhen((description) -> this.access
+					.allows(GraphAccess.toGraph(GraphOperation.DESCRIBE, description.id(), caller.principal()))))
+			.collectList()
+			.flatMap((descriptions) -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(descriptions)));
 	}
 
 	/**
@@ -83,7 +115,10 @@ public class GraphHttpHandler {
 	 * @return the response
 	 */
 	public Mono<ServerResponse> describeGraph(ServerRequest request) {
-		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(this.registry.describe(request.pathVariable("graphId"))));
+		String graphId = request.pathVariable("graphId");
+		byte[] description = this.mapper.writeValueAsBytes(this.registry.describe(graphId));
+		return this.access.authorize(request.exchange(), GraphOperation.DESCRIBE, graphId)
+			.then(Mono.defer(() -> json(HttpStatus.OK, description)));
 	}
 
 	/**
@@ -98,12 +133,13 @@ public class GraphHttpHandler {
 	public Mono<ServerResponse> execute(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		this.registry.executor(graphId);
-		return this.inputReader.readBody(request).flatMap((input) -> {
-			GraphExecution execution = this.registry.start(graphId, input);
-			return execution.result()
-				.doOnCancel(() -> execution.cancel("the client disconnected"))
-				.flatMap((result) -> json(HttpStatus.OK, resultJson(result)));
-		});
+		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
+			.flatMap((caller) -> this.inputReader.readBody(request).flatMap((input) -> {
+				GraphExecution execution = this.registry.start(graphId, input, caller.name());
+				return execution.result()
+					.doOnCancel(() -> execution.cancel("the client disconnected"))
+					.flatMap((result) -> json(HttpStatus.OK, resultJson(result)));
+			}));
 	}
 
 	/**
@@ -118,28 +154,35 @@ public class GraphHttpHandler {
 	 */
 	public Mono<ServerResponse> listExecutions(ServerRequest request) {
 		Set<String> statuses = statuses(request);
-		List<Map<String, Object>> body = this.registry.executions()
+		List<GraphExecution> executions = this.registry.executions()
 			.executions()
 			.stream()
 			.filter((execution) -> statuses.isEmpty() || statuses.contains(execution.status().wireValue()))
 			.sorted(Comparator.comparing(GraphExecution::createdAt))
-			.map(GraphHttpHandler::statusBody)
 			.toList();
-		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(body));
+		return GraphCaller.of(request.exchange())
+			.flatMapMany((caller) -> Flux.fromIterable(executions)
+				.filterWhen((execution) -> this.access
+					.allows(GraphAccess.toExecution(GraphOperation.READ, execution, caller.principal()))))
+			.map(GraphHttpHandler::statusBody)
+			.collectList()
+			.flatMap((body) -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(body)));
 	}
 
 	/**
 	 * {@code GET {base}/{graphId}/executions/{executionId}}: the execution's
 	 * {@code executionId}, {@code graphId}, {@code status}, {@code startedAt},
 	 * {@code eventCount}, and {@code finishedAt}, {@code currentNode} and
-	 * {@code resumedFrom} (the checkpoint a resumed execution started from) when known.
+	 * {@code resumedFrom} (the checkpoint a resumed execution started from) and
+	 * {@code owner} (the name of the principal that started it) when known.
 	 * @param request the request
 	 * @return the response
 	 */
 	public Mono<ServerResponse> status(ServerRequest request) {
 		GraphExecution execution = this.registry.execution(request.pathVariable("graphId"),
 				request.pathVariable("executionId"));
-		return json(HttpStatus.OK, this.mapper.writeValueAsBytes(statusBody(execution)));
+		return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
+			.then(Mono.defer(() -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(statusBody(execution)))));
 	}
 
 	private static Map<String, Object> statusBody(GraphExecution execution) {
@@ -160,6 +203,10 @@ public class GraphHttpHandler {
 		String resumedFrom = execution.resumedFrom();
 		if (resumedFrom != null) {
 			body.put("resumedFrom", resumedFrom);
+		}
+		String owner = execution.owner();
+		if (owner != null) {
+			body.put("owner", owner);
 		}
 		return body;
 	}
@@ -197,11 +244,13 @@ public class GraphHttpHandler {
 	public Mono<ServerResponse> cancel(ServerRequest request) {
 		GraphExecution execution = this.registry.execution(request.pathVariable("graphId"),
 				request.pathVariable("executionId"));
-		execution.cancel(CANCEL_REASON);
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("executionId", execution.executionId());
-		body.put("status", execution.status().wireValue());
-		return json(HttpStatus.ACCEPTED, this.mapper.writeValueAsBytes(body));
+		return this.access.authorize(request.exchange(), GraphOperation.CANCEL, execution).then(Mono.defer(() -> {
+			execution.cancel(CANCEL_REASON);
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("executionId", execution.executionId());
+			body.put("status", execution.status().wireValue());
+			return json(HttpStatus.ACCEPTED, this.mapper.writeValueAsBytes(body));
+		}));
 	}
 
 	private byte[] resultJson(ExecutionResult result) {

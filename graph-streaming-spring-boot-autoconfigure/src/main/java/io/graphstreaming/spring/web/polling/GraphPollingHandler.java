@@ -22,6 +22,9 @@ import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.journal.JournalPage;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.GraphAccessControl;
+import io.graphstreaming.spring.security.GraphAuthorizer;
+import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.ConsumerParameters;
 import io.graphstreaming.spring.web.GraphInputReader;
 
@@ -38,6 +41,10 @@ import io.graphstreaming.spring.web.GraphInputReader;
  * <p>When nothing matching is new, the request waits up to {@code W} ms (capped by the
  * configured maximum) for the execution's next event, without holding a thread, and
  * answers as soon as a matching event or the end arrives.
+ *
+ * <p>Starting is an {@code EXECUTE} of the graph (the caller owns the new execution),
+ * polling a {@code READ} of the execution, as the {@link GraphAuthorizer} decides; a
+ * refusal is a 403.
  */
 public class GraphPollingHandler {
 
@@ -55,8 +62,10 @@ public class GraphPollingHandler {
 
 	private final Duration maxWait;
 
+	private final GraphAccessControl access;
+
 	/**
-	 * Creates the handler.
+	 * Creates the handler; it allows every operation to every caller.
 	 * @param registry the graphs and executions
 	 * @param jsonWriter the event writer whose bytes each journal entry caches
 	 * @param inputReader reads new executions' input
@@ -66,6 +75,22 @@ public class GraphPollingHandler {
 	 */
 	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
 			JsonMapper mapper, int maxEvents, Duration maxWait) {
+		this(registry, jsonWriter, inputReader, mapper, maxEvents, maxWait, GraphAuthorizer.permitAll());
+	}
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param jsonWriter the event writer whose bytes each journal entry caches
+	 * @param inputReader reads new executions' input
+	 * @param mapper the application's mapper, for the start answer
+	 * @param maxEvents the most events one poll returns ({@code limit} is capped to it)
+	 * @param maxWait the longest long poll ({@code waitMs} is capped to it)
+	 * @param authorizer decides who may do what
+	 */
+	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
+			JsonMapper mapper, int maxEvents, Duration maxWait, GraphAuthorizer authorizer) {
+		this.access = new GraphAccessControl(authorizer);
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
 		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
@@ -86,20 +111,21 @@ public class GraphPollingHandler {
 	public Mono<ServerResponse> start(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		this.registry.executor(graphId);
-		return this.inputReader.readBody(request).flatMap((input) -> {
-			GraphExecution execution = this.registry.start(graphId, input);
-			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("executionId", execution.executionId());
-			body.put("graphId", execution.graphId());
-			body.put("status", execution.status().wireValue());
-			body.put("startedAt", execution.startedAt().toString());
-			String location = request.requestPath().contextPath().value() + request.path() + "/"
-					+ execution.executionId();
-			return ServerResponse.status(HttpStatus.ACCEPTED)
-				.header("Location", location)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(this.mapper.writeValueAsBytes(body));
-		});
+		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
+			.flatMap((caller) -> this.inputReader.readBody(request).flatMap((input) -> {
+				GraphExecution execution = this.registry.start(graphId, input, caller.name());
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("executionId", execution.executionId());
+				body.put("graphId", execution.graphId());
+				body.put("status", execution.status().wireValue());
+				body.put("startedAt", execution.startedAt().toString());
+				String location = request.requestPath().contextPath().value() + request.path() + "/"
+						+ execution.executionId();
+				return ServerResponse.status(HttpStatus.ACCEPTED)
+					.header("Location", location)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(this.mapper.writeValueAsBytes(body));
+			}));
 	}
 
 	/**
@@ -117,15 +143,17 @@ public class GraphPollingHandler {
 				ConsumerParameters.longParam(request, "limit", this.maxEvents, 1));
 		long waitMs = Math.min(this.maxWait.toMillis(), ConsumerParameters.longParam(request, "waitMs", 0, 0));
 		GraphExecution execution = this.registry.execution(graphId, executionId);
-		long head = execution.journal().head();
-		if (after > head) {
-			throw new ServerWebInputException("Query parameter 'after' is " + after + " but the newest event of execution '"
-					+ executionId + "' is " + head);
-		}
-		long deadline = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
-		return poll(execution, after, limit, filter, deadline).flatMap((page) -> ServerResponse.ok()
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(page.toJson(this.jsonWriter)));
+		return this.access.authorize(request.exchange(), GraphOperation.READ, execution).then(Mono.defer(() -> {
+			long head = execution.journal().head();
+			if (after > head) {
+				throw new ServerWebInputException("Query parameter 'after' is " + after
+						+ " but the newest event of execution '" + executionId + "' is " + head);
+			}
+			long deadline = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
+			return poll(execution, after, limit, filter, deadline).flatMap((page) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(page.toJson(this.jsonWriter)));
+		}));
 	}
 
 	/**

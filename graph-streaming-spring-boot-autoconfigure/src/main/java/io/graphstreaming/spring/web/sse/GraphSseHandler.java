@@ -12,6 +12,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -36,6 +37,10 @@ import io.graphstreaming.core.stream.IdleHeartbeats;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.GraphAccessControl;
+import io.graphstreaming.spring.security.GraphAuthorizer;
+import io.graphstreaming.spring.security.GraphOperation;
+import io.graphstreaming.spring.web.ClientKeyResolver;
 import io.graphstreaming.spring.web.ConsumerParameters;
 import io.graphstreaming.spring.web.GraphInputReader;
 import io.graphstreaming.spring.web.StreamLimiter;
@@ -43,6 +48,15 @@ import io.graphstreaming.spring.web.StreamLimiter;
 /**
  * Streams executions over Server-Sent Events, or as newline-delimited JSON when the
  * client prefers {@code application/x-ndjson}.
+ *
+ * <p>Each stream takes a permit of the {@link StreamLimiter} for its client (the key the
+ * router resolved, see {@link ClientKeyResolver}), so both the total and the per-client
+ * limit of concurrent streams apply; a stream holds its permit until it ends.
+ *
+ * <p>Starting a stream is an {@code EXECUTE} of the graph (the caller owns the new
+ * execution), attaching to one, also by {@code Last-Event-ID}, a {@code READ} of the
+ * execution; resuming from a checkpoint is both. The {@link GraphAuthorizer} decides
+ * after the graph and the execution were found; a refusal is a 403.
  *
  * <p>Each response is one consumer of the execution's journal: its Reactor demand comes
  * from the HTTP response writer, so a client that reads slowly slows the writer, its
@@ -98,8 +112,10 @@ public class GraphSseHandler {
 
 	private final Scheduler timer;
 
+	private final GraphAccessControl access;
+
 	/**
-	 * Creates the handler.
+	 * Creates the handler; it allows every operation to every caller.
 	 * @param registry the graphs and executions
 	 * @param jsonWriter the event writer whose bytes each journal entry caches
 	 * @param inputReader reads new executions' input
@@ -108,6 +124,21 @@ public class GraphSseHandler {
 	 */
 	public GraphSseHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
 			StreamLimiter limiter, TransportMetrics metrics) {
+		this(registry, jsonWriter, inputReader, limiter, metrics, GraphAuthorizer.permitAll());
+	}
+
+	/**
+	 * Creates the handler.
+	 * @param registry the graphs and executions
+	 * @param jsonWriter the event writer whose bytes each journal entry caches
+	 * @param inputReader reads new executions' input
+	 * @param limiter the open-stream limit
+	 * @param metrics told of heartbeats, resumes and disconnects
+	 * @param authorizer decides who may do what
+	 */
+	public GraphSseHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
+			StreamLimiter limiter, TransportMetrics metrics, GraphAuthorizer authorizer) {
+		this.access = new GraphAccessControl(authorizer);
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
 		this.inputReader = Objects.requireNonNull(inputReader, "inputReader");
@@ -125,26 +156,30 @@ public class GraphSseHandler {
 	 */
 	public Mono<ServerResponse> executeStream(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
+		checkAccept(request);
 		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
 		LastEventId resume = LastEventId.from(request, false);
 		if (resume != null) {
 			GraphExecution execution = this.registry.execution(graphId, Objects.requireNonNull(resume.executionId()));
-			return resume(request, execution, resume.sequence(), filter);
+			return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
+				.then(Mono.defer(() -> resume(request, execution, resume.sequence(), filter)));
 		}
 		Mono<Map<String, @Nullable Object>> input = HttpMethod.GET.equals(request.method())
 				? Mono.fromSupplier(() -> this.inputReader.readQuery(request)) : this.inputReader.readBody(request);
-		return input.flatMap((values) -> {
-			StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
-			GraphExecution execution;
-			try {
-				execution = this.registry.create(graphId, values);
-			}
-			catch (RuntimeException ex) {
-				permit.release();
-				throw ex;
-			}
-			return respond(request, execution, 0, filter, permit);
-		});
+		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
+			.flatMap((caller) -> input.flatMap((values) -> {
+				StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT,
+						ClientKeyResolver.of(request.exchange()));
+				GraphExecution execution;
+				try {
+					execution = this.registry.create(graphId, values, caller.name());
+				}
+				catch (RuntimeException ex) {
+					permit.release();
+					throw ex;
+				}
+				return respond(request, execution, 0, filter, permit);
+			}));
 	}
 
 	/**
@@ -161,28 +196,33 @@ public class GraphSseHandler {
 	public Mono<ServerResponse> resumeStream(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		String executionId = request.pathVariable("executionId");
+		checkAccept(request);
 		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
 		LastEventId reconnect = LastEventId.from(request, false);
 		if (reconnect != null) {
 			GraphExecution execution = this.registry.execution(graphId,
 					Objects.requireNonNull(reconnect.executionId()));
-			return resume(request, execution, reconnect.sequence(), filter);
+			return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
+				.then(Mono.defer(() -> resume(request, execution, reconnect.sequence(), filter)));
 		}
-		return this.inputReader.readCheckpointId(request)
-			.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
-					checkpointId.orElse(null)))
-			.flatMap((checkpoint) -> {
-				StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
-				GraphExecution execution;
-				try {
-					execution = this.registry.resume(graphId, checkpoint);
-				}
-				catch (RuntimeException ex) {
-					permit.release();
-					throw ex;
-				}
-				return respond(request, execution, 0, filter, permit);
-			});
+		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
+			.flatMap((caller) -> this.access.require(caller, GraphOperation.READ, this.registry, graphId, executionId)
+				.then(Mono.defer(() -> this.inputReader.readCheckpointId(request)))
+				.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
+						checkpointId.orElse(null)))
+				.flatMap((checkpoint) -> {
+					StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT,
+							ClientKeyResolver.of(request.exchange()));
+					GraphExecution execution;
+					try {
+						execution = this.registry.resume(graphId, checkpoint, caller.name());
+					}
+					catch (RuntimeException ex) {
+						permit.release();
+						throw ex;
+					}
+					return respond(request, execution, 0, filter, permit);
+				}));
 	}
 
 	/**
@@ -195,6 +235,7 @@ public class GraphSseHandler {
 	public Mono<ServerResponse> executionStream(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		String executionId = request.pathVariable("executionId");
+		checkAccept(request);
 		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
 		LastEventId resume = LastEventId.from(request, true);
 		if (resume != null && resume.executionId() != null && !resume.executionId().equals(executionId)) {
@@ -202,7 +243,8 @@ public class GraphSseHandler {
 					+ "' but the URL names execution '" + executionId + "'");
 		}
 		GraphExecution execution = this.registry.execution(graphId, executionId);
-		return resume(request, execution, (resume != null) ? resume.sequence() : 0, filter);
+		return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
+			.then(Mono.defer(() -> resume(request, execution, (resume != null) ? resume.sequence() : 0, filter)));
 	}
 
 	private Mono<ServerResponse> resume(ServerRequest request, GraphExecution execution, long after,
@@ -220,11 +262,24 @@ public class GraphSseHandler {
 		if (finished && !anyMatchAfter(journal, after, head, filter)) {
 			return ServerResponse.noContent().header(EXECUTION_ID_HEADER, execution.executionId()).build();
 		}
-		StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT);
+		StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT, ClientKeyResolver.of(request.exchange()));
 		if (after > 0) {
 			this.metrics.resumeServed(TRANSPORT);
 		}
 		return respond(request, execution, after, filter, permit);
+	}
+
+	/**
+	 * A malformed {@code Accept} is a 400 before anything is started, rather than after
+	 * the execution was created (the format is chosen when the response is made).
+	 */
+	private static void checkAccept(ServerRequest request) {
+		try {
+			request.headers().accept();
+		}
+		catch (InvalidMediaTypeException ex) {
+			throw new ServerWebInputException("Malformed Accept header: " + ex.getMessage());
+		}
 	}
 
 	/**

@@ -9,9 +9,7 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.codec.CompressionCodec;
@@ -20,13 +18,18 @@ import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.options.CompressionAlgorithm;
 import io.graphstreaming.spring.json.JsonErrorMessages;
+import io.graphstreaming.spring.json.JsonTreeReader;
+import io.graphstreaming.spring.web.InputLimits;
 
 /**
  * Reads and validates one client message of the WebSocket protocol, so that everything
  * the socket acts on is well-formed: a JSON object with a known {@code type}, fields of
  * the right JSON types, known event type names, nodes of the socket's graph and a
  * compression algorithm this server can use. Unknown
- * extra fields are ignored, so that clients may send newer fields to older servers.
+ * extra fields are ignored, so that clients may send newer fields to older servers. The
+ * {@code input} must keep within the {@link InputLimits}: a message nested too deep or an
+ * input holding a number beyond a double's range is a 400, an input holding too many
+ * values a 413.
  */
 final class ClientMessageReader {
 
@@ -40,11 +43,18 @@ final class ClientMessageReader {
 
 	private final JsonMapper mapper;
 
-	private final ObjectReader treeReader;
+	private final InputLimits limits;
+
+	private final JsonTreeReader treeReader;
 
 	ClientMessageReader(JsonMapper mapper) {
+		this(mapper, InputLimits.defaults());
+	}
+
+	ClientMessageReader(JsonMapper mapper, InputLimits limits) {
 		this.mapper = Objects.requireNonNull(mapper, "mapper");
-		this.treeReader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.limits = Objects.requireNonNull(limits, "limits");
+		this.treeReader = limits.reader(mapper, 1);
 	}
 
 	/**
@@ -80,10 +90,12 @@ final class ClientMessageReader {
 
 	private JsonNode parse(byte[] json) {
 		try {
-			JsonNode node = this.treeReader.readTree(json);
-			return (node != null) ? node : this.mapper.missingNode();
+			return this.treeReader.read(json);
 		}
 		catch (JacksonException ex) {
+			if (JsonTreeReader.isNestingTooDeep(ex)) {
+				throw bad(this.limits.depthExceeded());
+			}
 			throw bad("Malformed JSON" + JsonErrorMessages.parseFailure(ex));
 		}
 	}
@@ -94,6 +106,10 @@ final class ClientMessageReader {
 		}
 		if (!input.isObject()) {
 			throw bad("Field 'input' must be a JSON object but was " + JsonErrorMessages.describe(input));
+		}
+		InputLimits.Violation violation = this.limits.check(input, "Field 'input'");
+		if (violation != null) {
+			throw new BadMessageException(violation.status(), violation.detail());
 		}
 		@SuppressWarnings("unchecked")
 		Map<String, @Nullable Object> values = this.mapper.treeToValue(input, LinkedHashMap.class);

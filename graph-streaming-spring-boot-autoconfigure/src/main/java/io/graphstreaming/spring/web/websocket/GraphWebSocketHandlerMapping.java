@@ -5,11 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.handler.AbstractHandlerMapping;
@@ -17,15 +19,19 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
 import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.web.ClientKeyResolver;
 import io.graphstreaming.spring.web.StreamLimiter;
 import io.graphstreaming.spring.web.TooManyStreamsException;
 
@@ -35,10 +41,14 @@ import io.graphstreaming.spring.web.TooManyStreamsException;
  * socket to the {@link GraphWebSocketHandler}.
  *
  * <p>Checked in this order: an unknown graph id gets 404; a request that is not a
- * {@code GET} gets 405; a {@code GET} without {@code Upgrade: websocket} gets 400; when
- * the {@link StreamLimiter} has no permit left (transport {@value #TRANSPORT}), 429 with
- * {@code Retry-After}. The permit is taken before the upgrade and given back when the
- * session ends (or when the handshake fails), so an open socket counts as one stream.
+ * {@code GET} gets 405; a {@code GET} without {@code Upgrade: websocket} or without a
+ * {@code Sec-WebSocket-Key} gets 400, one with a {@code Sec-WebSocket-Version} other than
+ * 13 gets 426 (with {@code Sec-WebSocket-Version: 13}); when
+ * the session limiter or the {@link StreamLimiter} has no permit left for the client
+ * (transport {@value #TRANSPORT}; the client named by the {@link ClientKeyResolver}), 429
+ * with {@code Retry-After}. The permits are taken before the upgrade and given back when
+ * the session ends (or when the handshake fails), so an open socket counts as one session
+ * and one stream, in total and for its client, for as long as it is open.
  *
  * <p>Ordered at {@value #ORDER}, before WebFlux's {@code RouterFunctionMapping} (-1) and
  * annotated controllers (0), so that no route of the HTTP transports shadows the socket.
@@ -53,6 +63,12 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 	/** The default order: before the functional routes. */
 	public static final int ORDER = -2;
 
+	private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
+
+	private static final String SEC_WEBSOCKET_VERSION = "Sec-WebSocket-Version";
+
+	private static final String WEBSOCKET_VERSION = "13";
+
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.WebsocketServerSpec", GraphWebSocketHandlerMapping.class.getClassLoader());
 
@@ -63,6 +79,10 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 	private final GraphWebSocketHandler handler;
 
 	private final StreamLimiter limiter;
+
+	private final @Nullable StreamLimiter sessionLimiter;
+
+	private final ClientKeyResolver clientKeys;
 
 	private final WebSocketService webSocketService;
 
@@ -80,6 +100,28 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 	 */
 	public GraphWebSocketHandlerMapping(String basePath, GraphRegistry registry, GraphWebSocketHandler handler,
 			StreamLimiter limiter, WebSocketService webSocketService, JsonMapper jsonMapper) {
+		this(basePath, registry, handler, limiter, null, ClientKeyResolver.principalOrAddress(), webSocketService,
+				jsonMapper);
+	}
+
+	/**
+	 * Creates the mapping with a limit of WebSocket sessions.
+	 * @param basePath the base path of the graph endpoints, for example {@code /graphs}
+	 * @param registry the graphs
+	 * @param handler the protocol handler
+	 * @param limiter counts open streams, in total and per client
+	 * @param sessionLimiter counts open sessions, in total and per client, or
+	 * {@code null} for no limit but the streams'
+	 * @param clientKeys names the client of each handshake
+	 * @param webSocketService performs the upgrade, for example
+	 * {@link #webSocketService(int)}
+	 * @param jsonMapper writes problem bodies
+	 */
+	public GraphWebSocketHandlerMapping(String basePath, GraphRegistry registry, GraphWebSocketHandler handler,
+			StreamLimiter limiter, @Nullable StreamLimiter sessionLimiter, ClientKeyResolver clientKeys,
+			WebSocketService webSocketService, JsonMapper jsonMapper) {
+		this.sessionLimiter = sessionLimiter;
+		this.clientKeys = Objects.requireNonNull(clientKeys, "clientKeys");
 		this.pattern = PathPatternParser.defaultInstance.parse(normalize(basePath) + "/{graphId}/ws");
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.handler = Objects.requireNonNull(handler, "handler");
@@ -150,18 +192,63 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 			return problem(exchange, HttpStatus.BAD_REQUEST,
 					"This endpoint accepts WebSocket upgrade requests only ('Upgrade: websocket')", null);
 		}
-		StreamLimiter.Permit permit;
+		HttpHeaders headers = exchange.getRequest().getHeaders();
+		String key = headers.getFirst(SEC_WEBSOCKET_KEY);
+		if (key == null || key.isBlank()) {
+			return problem(exchange, HttpStatus.BAD_REQUEST, "The upgrade request has no " + SEC_WEBSOCKET_KEY
+					+ " header", null);
+		}
+		String version = headers.getFirst(SEC_WEBSOCKET_VERSION);
+		if (version == null || !version.strip().equals(WEBSOCKET_VERSION)) {
+			exchange.getResponse().getHeaders().set(SEC_WEBSOCKET_VERSION, WEBSOCKET_VERSION);
+			return problem(exchange, HttpStatus.UPGRADE_REQUIRED,
+					"This server speaks WebSocket version " + WEBSOCKET_VERSION + " (" + SEC_WEBSOCKET_VERSION + ")",
+					null);
+		}
+		return Mono.defer(() -> this.clientKeys.resolve(exchange))
+			.defaultIfEmpty(ClientKeyResolver.address(exchange))
+			.flatMap((client) -> open(exchange, graphId, client));
+	}
+
+	private Mono<Void> open(ServerWebExchange exchange, String graphId, String client) {
+		StreamLimiter.Permit session = null;
+		StreamLimiter.Permit stream;
 		try {
-			permit = this.limiter.acquire(TRANSPORT);
+			session = (this.sessionLimiter != null) ? this.sessionLimiter.acquire(TRANSPORT, client) : null;
+			stream = this.limiter.acquire(TRANSPORT, client);
 		}
 		catch (TooManyStreamsException ex) {
+			if (session != null) {
+				session.release();
+			}
 			return problem(exchange, HttpStatus.TOO_MANY_REQUESTS, ex.getMessage(), ex);
 		}
-		WebSocketHandler session = (socket) -> this.handler.handle(socket, graphId)
-			.doFinally((signal) -> permit.release());
-		return this.webSocketService.handleRequest(exchange, session)
-			.doOnError((ex) -> permit.release())
-			.doOnCancel(permit::release);
+		StreamLimiter.Permit sessionPermit = session;
+		Runnable release = () -> {
+			stream.release();
+			if (sessionPermit != null) {
+				sessionPermit.release();
+			}
+		};
+		WebSocketHandler socketHandler = (socket) -> this.handler.handle(socket, graphId, client)
+			.doFinally((signal) -> release.run());
+		Mono<Void> upgrade = Mono.defer(() -> this.webSocketService.handleRequest(exchange, socketHandler));
+		return (REACTOR_NETTY_PRESENT ? ReactorNettySupport.onEventLoop(exchange, upgrade) : upgrade)
+			.doOnError((ex) -> release.run())
+			.doOnCancel(release)
+			.onErrorResume(ResponseStatusException.class, (ex) -> refusedHandshake(exchange, ex));
+	}
+
+	/**
+	 * A handshake the upgrade strategy refused (before anything was sent) gets the same
+	 * problem answer as the checks above.
+	 */
+	private Mono<Void> refusedHandshake(ServerWebExchange exchange, ResponseStatusException ex) {
+		HttpStatus status = HttpStatus.resolve(ex.getStatusCode().value());
+		if (exchange.getResponse().isCommitted() || status == null || !status.is4xxClientError()) {
+			return Mono.error(ex);
+		}
+		return problem(exchange, status, ex.getReason(), null);
 	}
 
 	private Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, @Nullable String detail,
@@ -209,6 +296,25 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 			int frameLimit = (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes);
 			return new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 					() -> WebsocketServerSpec.builder().maxFramePayloadLength(frameLimit).compress(permessageDeflate)));
+		}
+
+		/**
+		 * Runs the upgrade on the connection's event loop. Filters before it may have moved
+		 * the request to another thread (Spring Security does when it creates a
+		 * {@code WebSession}: the in-memory store answers on the parallel scheduler); a
+		 * handshake done from such a thread races with the client's first frame, which
+		 * Reactor Netty then drops, so a client that sends {@code execute} right after
+		 * the handshake would wait forever.
+		 */
+		static Mono<Void> onEventLoop(ServerWebExchange exchange, Mono<Void> upgrade) {
+			Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+			if (request instanceof Connection connection) {
+				EventLoop eventLoop = connection.channel().eventLoop();
+				if (!eventLoop.inEventLoop()) {
+					return upgrade.subscribeOn(Schedulers.fromExecutor(eventLoop));
+				}
+			}
+			return upgrade;
 		}
 
 	}

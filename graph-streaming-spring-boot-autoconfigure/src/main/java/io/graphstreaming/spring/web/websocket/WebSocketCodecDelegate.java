@@ -21,6 +21,7 @@ import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
+import io.graphstreaming.spring.web.InputLimits;
 
 /**
  * The wire side of the WebSocket protocol: reads client messages and makes the frames the
@@ -40,10 +41,10 @@ final class WebSocketCodecDelegate {
 
 	private final ClientMessageReader reader;
 
-	WebSocketCodecDelegate(GraphEventJsonWriter jsonWriter, JsonMapper jsonMapper) {
+	WebSocketCodecDelegate(GraphEventJsonWriter jsonWriter, JsonMapper jsonMapper, InputLimits inputLimits) {
 		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
 		this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
-		this.reader = new ClientMessageReader(jsonMapper);
+		this.reader = new ClientMessageReader(jsonMapper, inputLimits);
 	}
 
 	/**

@@ -363,7 +363,10 @@ class GraphWebSocketHandlerIntegrationTests {
 			.expectHeader()
 			.valueEquals(HttpHeaders.ALLOW, "GET")
 			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(405);
 	}
 
 	@Test
@@ -402,10 +405,16 @@ class GraphWebSocketHandlerIntegrationTests {
 		webTestClient().get()
 			.uri("/graphs/greeting/ws")
 			.header(HttpHeaders.UPGRADE, "websocket")
-			.header(HttpHeaders.CONNECTION, "Upgrade")
+			.header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+			.header("Sec-WebSocket-Version", "13")
 			.exchange()
 			.expectStatus()
-			.isBadRequest();
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(400);
 		assertThat(this.limiter.openStreams("websocket")).isZero();
 	}
 

@@ -1,0 +1,183 @@
+package io.graphstreaming.spring.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import io.graphstreaming.core.execution.ExecutionRegistry;
+import io.graphstreaming.spring.web.testapp.WebTestApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * 5,000 connect/abort cycles of SSE clients and 5,000 of WebSocket clients: each starts a
+ * slow run, reads its first event and drops the connection. Afterwards no execution is
+ * live, no stream is counted open, no thread is left beyond the bounded pools, and the
+ * spill directory is empty.
+ *
+ * <p>The application runs with the {@code cancel} disconnect policy, so that every abort
+ * goes through the cancellation path (cursor detached, run cancelled, journal closed) and
+ * nothing can hide behind runs that simply go on; a short journal retention lets the
+ * registry evict the cancelled executions (and delete their spill files) within seconds.
+ * Every journal spills (one event kept in memory), so each cycle creates and must delete
+ * a segment file. A correctness test: it asserts no timing.
+ */
+class ConnectionChurnTests {
+
+	private static final System.Logger logger = System.getLogger(ConnectionChurnTests.class.getName());
+
+	private static final int CYCLES = 5_000;
+
+	private static final int CONCURRENCY = 16;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final String SLOW_RUN = "{\"nodes\":3,\"delayMs\":60000}";
+
+	@TempDir
+	Path spillDirectory;
+
+	private ConfigurableApplicationContext context;
+
+	private int port;
+
+	@BeforeEach
+	void startApplication() {
+		this.context = new SpringApplicationBuilder(WebTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off",
+					"graph.streaming.execution.disconnect-policy=cancel", "graph.streaming.journal.retention=1s",
+					"graph.streaming.web.max-executions-per-minute-per-client=1000000",
+					"graph.streaming.memory-mapped-buffers.enabled=true",
+					"graph.streaming.memory-mapped-buffers.directory=" + this.spillDirectory,
+					"graph.streaming.memory-mapped-buffers.file-size=64KB",
+					"graph.streaming.memory-mapped-buffers.in-memory-events=1")
+			.run();
+		this.port = this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@AfterEach
+	void closeApplication() {
+		this.context.close();
+	}
+
+	@Test
+	void thousandsOfAbortedSseAndWebSocketClientsLeaveNoExecutionsStreamsThreadsOrFiles() {
+		ExecutionRegistry executions = this.context.getBean(ExecutionRegistry.class);
+		StreamLimiter streams = this.context.getBean(StreamLimiter.class);
+		HttpClient http = HttpClient.create(ConnectionProvider.newConnection()).baseUrl("http://localhost:" + this.port);
+		// warm up, so that the event loops and pooled threads exist before the count
+		assertThat(churn(Flux.range(0, 100).flatMap((i) -> sseCycle(http).then(webSocketCycle(http)), CONCURRENCY)))
+			.isEqualTo(100);
+		awaitNothingLeft(executions, streams);
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		int threadsBefore = threads.getThreadCount();
+
+		AtomicInteger mostSpillDirectories = new AtomicInteger();
+		Disposable sampler = Flux.interval(Duration.ofMillis(20))
+			.subscribe((tick) -> mostSpillDirectories.accumulateAndGet((int) spillDirectoryEntries(), Math::max));
+		int sse;
+		int webSocket;
+		try {
+			sse = churn(Flux.range(0, CYCLES).flatMap((i) -> sseCycle(http), CONCURRENCY));
+			webSocket = churn(Flux.range(0, CYCLES).flatMap((i) -> webSocketCycle(http), CONCURRENCY));
+		}
+		finally {
+			sampler.dispose();
+		}
+
+		assertThat(mostSpillDirectories).as("journals spilled to files during the churn").hasPositiveValue();
+		assertThat(sse).isEqualTo(CYCLES);
+		assertThat(webSocket).isEqualTo(CYCLES);
+		awaitNothingLeft(executions, streams);
+		// bounded elastic may have grown up to its cap meanwhile; anything per connection would be thousands
+		int tolerance = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE + 4;
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(threads.getThreadCount()).isLessThanOrEqualTo(threadsBefore + tolerance));
+		logger.log(System.Logger.Level.INFO, "Threads before the churn: " + threadsBefore + ", after: "
+				+ threads.getThreadCount() + "; most spill directories at once: " + mostSpillDirectories);
+	}
+
+	/**
+	 * Runs the cycles and returns how many read an {@code ExecutionStarted} first.
+	 */
+	private static int churn(Flux<Boolean> cycles) {
+		AtomicInteger started = new AtomicInteger();
+		cycles.doOnNext((ok) -> {
+			if (ok) {
+				started.incrementAndGet();
+			}
+		}).blockLast(Duration.ofMinutes(5));
+		return started.get();
+	}
+
+	/**
+	 * Starts a slow run over SSE, reads the first chunk (its first event) and drops the
+	 * connection.
+	 */
+	private static Mono<Boolean> sseCycle(HttpClient http) {
+		return http.post()
+			.uri("/graphs/synthetic/execute/stream")
+			.send(ByteBufFlux.fromString(Mono.just("{\"input\":" + SLOW_RUN + "}")))
+			.response((response, body) -> body.asString(StandardCharsets.UTF_8).take(1))
+			.next()
+			.map((first) -> first.contains("event: ExecutionStarted"));
+	}
+
+	/**
+	 * Starts a slow run over a WebSocket, reads the first frame (its first event) and
+	 * drops the connection without a close frame.
+	 */
+	private static Mono<Boolean> webSocketCycle(HttpClient http) {
+		return http.websocket()
+			.uri("/graphs/synthetic/ws")
+			.handle((inbound, outbound) -> outbound
+				.sendString(Mono.just("{\"type\":\"execute\",\"input\":" + SLOW_RUN + "}"))
+				.then()
+				.thenMany(inbound.receive().asString(StandardCharsets.UTF_8).take(1))
+				.doOnComplete(() -> inbound.withConnection(Connection::dispose)))
+			.next()
+			.map((first) -> first.contains("\"eventType\":\"ExecutionStarted\""));
+	}
+
+	private void awaitNothingLeft(ExecutionRegistry executions, StreamLimiter streams) {
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(executions.activeCount()).as("live executions").isZero();
+			assertThat(streams.openStreams()).as("open streams").isZero();
+			assertThat(executions.executions()).as("executions not yet evicted").isEmpty();
+			assertThat(spillDirectoryEntries()).as("spill directories").isZero();
+		});
+	}
+
+	private long spillDirectoryEntries() {
+		try (Stream<Path> entries = Files.list(this.spillDirectory)) {
+			return entries.count();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Helpers of this build's tests, not for applications.
+ */
+package io.graphstreaming.testsupport;
