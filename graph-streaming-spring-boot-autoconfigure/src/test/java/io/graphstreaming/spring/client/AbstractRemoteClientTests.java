@@ -23,7 +23,10 @@ import io.graphstreaming.spring.registry.GraphRegistry;
 @SpringBootTest(classes = ClientTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "graph.streaming.heartbeat.enabled=true", "graph.streaming.heartbeat.interval=100ms",
 				"graph.streaming.web.websocket-ping-interval=100ms", "graph.streaming.web.long-poll-max-wait=2s",
-				"logging.level.reactor.netty=error" })
+				"logging.level.reactor.netty=error",
+				// The soak starts 500 executions per transport from one address: far above the
+				// default per-client rate, which would otherwise pace it with 429s.
+				"graph.streaming.web.max-executions-per-minute-per-client=100000" })
 abstract class AbstractRemoteClientTests {
 
 	/** The heartbeat interval of the server, and of the clients' silence detection. */
