@@ -1,9 +1,7 @@
 package io.graphstreaming.spring.json;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +94,7 @@ public class GraphEventJsonReader {
 		if (root == null || !root.isObject()) {
 			throw new IllegalArgumentException("An event must be a JSON object");
 		}
-		Fields fields = new Fields(root);
+		JsonFields fields = new JsonFields(root, "Event");
 		GraphExecutionEventType type = GraphExecutionEventType.fromWireName(fields.text("eventType"));
 		String executionId = fields.text("executionId");
 		String graphId = fields.text("graphId");
@@ -142,110 +140,6 @@ public class GraphEventJsonReader {
 		};
 	}
 
-	/**
-	 * Typed access to an event object's fields, with precise errors.
-	 */
-	private final class Fields {
-
-		private final JsonNode root;
-
-		Fields(JsonNode root) {
-			this.root = root;
-		}
-
-		boolean has(String name) {
-			JsonNode node = this.root.get(name);
-			return node != null && !node.isNull();
-		}
-
-		private JsonNode required(String name) {
-			JsonNode node = this.root.get(name);
-			if (node == null || node.isNull()) {
-				throw new IllegalArgumentException("Event field '" + name + "' is missing");
-			}
-			return node;
-		}
-
-		String text(String name) {
-			JsonNode node = required(name);
-			if (!node.isString()) {
-				throw mistyped(name, "a string", node);
-			}
-			return node.stringValue();
-		}
-
-		@Nullable String optionalText(String name) {
-			return has(name) ? text(name) : null;
-		}
-
-		long whole(String name) {
-			JsonNode node = required(name);
-			if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-				throw mistyped(name, "a whole number", node);
-			}
-			return node.longValue();
-		}
-
-		double number(String name) {
-			JsonNode node = required(name);
-			if (!node.isNumber()) {
-				throw mistyped(name, "a number", node);
-			}
-			return node.doubleValue();
-		}
-
-		boolean bool(String name) {
-			JsonNode node = required(name);
-			if (!node.isBoolean()) {
-				throw mistyped(name, "a boolean", node);
-			}
-			return node.booleanValue();
-		}
-
-		Instant instant(String name) {
-			String value = text(name);
-			try {
-				return Instant.parse(value);
-			}
-			catch (DateTimeParseException ex) {
-				throw new IllegalArgumentException("Event field '" + name + "' must be an ISO-8601 instant but was '"
-						+ JsonErrorMessages.abbreviate(value, 64) + "'");
-			}
-		}
-
-		Duration duration(String name) {
-			double millis = number(name);
-			return Duration.ofNanos(Math.round(millis * 1_000_000.0));
-		}
-
-		Map<String, @Nullable Object> map(String name) {
-			JsonNode node = required(name);
-			if (!node.isObject()) {
-				throw mistyped(name, "an object", node);
-			}
-			return toMap(node);
-		}
-
-		List<@Nullable Object> list(String name) {
-			JsonNode node = required(name);
-			if (!node.isArray()) {
-				throw mistyped(name, "an array", node);
-			}
-			return toList(node);
-		}
-
-		@Nullable Object value(String name) {
-			JsonNode node = this.root.get(name);
-			return (node != null) ? toValue(node) : null;
-		}
-
-		private IllegalArgumentException mistyped(String name, String expected, JsonNode node) {
-			return new IllegalArgumentException("Event field '" + name + "' must be " + expected + " but was "
-					+ JsonErrorMessages.describe(node));
-		}
-
-	}
-
 	static Map<String, @Nullable Object> toMap(JsonNode node) {
 		Map<String, @Nullable Object> map = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> property : node.properties()) {
@@ -254,7 +148,7 @@ public class GraphEventJsonReader {
 		return map;
 	}
 
-	private static List<@Nullable Object> toList(JsonNode node) {
+	static List<@Nullable Object> toList(JsonNode node) {
 		List<@Nullable Object> list = new ArrayList<>(node.size());
 		for (JsonNode item : node) {
 			list.add(toValue(item));

@@ -1,10 +1,6 @@
 package io.graphstreaming.spring.json;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -122,7 +118,7 @@ public class JsonCheckpointCodec implements CheckpointCodec {
 			throw new IllegalArgumentException("Not a checkpoint of the JSON codec: the content is "
 					+ ((root == null) ? "empty" : JsonErrorMessages.describe(root)) + ", not a JSON object");
 		}
-		Fields fields = new Fields(root);
+		JsonFields fields = new JsonFields(root, "Checkpoint");
 		JsonNode format = root.get(FORMAT_FIELD);
 		if (format == null) {
 			throw new IllegalArgumentException(
@@ -145,101 +141,6 @@ public class JsonCheckpointCodec implements CheckpointCodec {
 				fields.text("nodeId"), fields.texts("nextNodes"), GraphEventJsonReader.toMap(fields.object("state")),
 				fields.whole("sequence"), fields.wholeInt("nodeExecutions"), budgetUsage, iterations,
 				fields.instant("createdAt"));
-	}
-
-	/**
-	 * Typed access to a checkpoint object's fields, with precise errors.
-	 */
-	private static final class Fields {
-
-		private final JsonNode root;
-
-		Fields(JsonNode root) {
-			this.root = root;
-		}
-
-		private JsonNode required(String name) {
-			JsonNode node = this.root.get(name);
-			if (node == null || node.isNull()) {
-				throw new IllegalArgumentException("Checkpoint field '" + name + "' is missing");
-			}
-			return node;
-		}
-
-		String text(String name) {
-			JsonNode node = required(name);
-			if (!node.isString()) {
-				throw mistyped(name, "a string", node);
-			}
-			return node.stringValue();
-		}
-
-		List<String> texts(String name) {
-			JsonNode node = required(name);
-			if (!node.isArray()) {
-				throw mistyped(name, "an array of strings", node);
-			}
-			List<String> texts = new ArrayList<>(node.size());
-			for (JsonNode item : node) {
-				if (!item.isString()) {
-					throw new IllegalArgumentException("Checkpoint field '" + name
-							+ "' must be an array of strings but holds " + JsonErrorMessages.describe(item));
-				}
-				texts.add(item.stringValue());
-			}
-			return texts;
-		}
-
-		JsonNode object(String name) {
-			JsonNode node = required(name);
-			if (!node.isObject()) {
-				throw mistyped(name, "an object", node);
-			}
-			return node;
-		}
-
-		long whole(String name) {
-			JsonNode node = required(name);
-			if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-				throw mistyped(name, "a whole number", node);
-			}
-			return node.longValue();
-		}
-
-		int wholeInt(String name) {
-			return wholeInt(name, required(name));
-		}
-
-		int wholeInt(String name, JsonNode node) {
-			if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-				throw mistyped(name, "a whole number (int)", node);
-			}
-			return node.intValue();
-		}
-
-		double number(String name, JsonNode node) {
-			if (!node.isNumber()) {
-				throw mistyped(name, "a number", node);
-			}
-			return node.doubleValue();
-		}
-
-		Instant instant(String name) {
-			String value = text(name);
-			try {
-				return Instant.parse(value);
-			}
-			catch (DateTimeParseException ex) {
-				throw new IllegalArgumentException("Checkpoint field '" + name
-						+ "' must be an ISO-8601 instant but was '" + JsonErrorMessages.abbreviate(value, 64) + "'");
-			}
-		}
-
-		private static IllegalArgumentException mistyped(String name, String expected, JsonNode node) {
-			return new IllegalArgumentException("Checkpoint field '" + name + "' must be " + expected + " but was "
-					+ JsonErrorMessages.describe(node));
-		}
-
 	}
 
 }

@@ -160,26 +160,13 @@ public class GraphSseHandler {
 		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
 		LastEventId resume = LastEventId.from(request, false);
 		if (resume != null) {
-			GraphExecution execution = this.registry.execution(graphId, Objects.requireNonNull(resume.executionId()));
-			return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
-				.then(Mono.defer(() -> resume(request, execution, resume.sequence(), filter)));
+			return reconnect(request, graphId, resume, filter);
 		}
 		Mono<Map<String, @Nullable Object>> input = HttpMethod.GET.equals(request.method())
 				? Mono.fromSupplier(() -> this.inputReader.readQuery(request)) : this.inputReader.readBody(request);
 		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
-			.flatMap((caller) -> input.flatMap((values) -> {
-				StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT,
-						ClientKeyResolver.of(request.exchange()));
-				GraphExecution execution;
-				try {
-					execution = this.registry.create(graphId, values, caller.name());
-				}
-				catch (RuntimeException ex) {
-					permit.release();
-					throw ex;
-				}
-				return respond(request, execution, 0, filter, permit);
-			}));
+			.flatMap((caller) -> input.flatMap((values) -> streamNew(request, filter,
+					() -> this.registry.create(graphId, values, caller.name()))));
 	}
 
 	/**
@@ -200,29 +187,45 @@ public class GraphSseHandler {
 		EventFilter filter = ConsumerParameters.filter(request, this.registry.describe(graphId));
 		LastEventId reconnect = LastEventId.from(request, false);
 		if (reconnect != null) {
-			GraphExecution execution = this.registry.execution(graphId,
-					Objects.requireNonNull(reconnect.executionId()));
-			return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
-				.then(Mono.defer(() -> resume(request, execution, reconnect.sequence(), filter)));
+			return reconnect(request, graphId, reconnect, filter);
 		}
 		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
 			.flatMap((caller) -> this.access.require(caller, GraphOperation.READ, this.registry, graphId, executionId)
 				.then(Mono.defer(() -> this.inputReader.readCheckpointId(request)))
 				.flatMap((checkpointId) -> this.registry.checkpointToResume(graphId, executionId,
 						checkpointId.orElse(null)))
-				.flatMap((checkpoint) -> {
-					StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT,
-							ClientKeyResolver.of(request.exchange()));
-					GraphExecution execution;
-					try {
-						execution = this.registry.resume(graphId, checkpoint, caller.name());
-					}
-					catch (RuntimeException ex) {
-						permit.release();
-						throw ex;
-					}
-					return respond(request, execution, 0, filter, permit);
-				}));
+				.flatMap((checkpoint) -> streamNew(request, filter,
+						() -> this.registry.resume(graphId, checkpoint, caller.name()))));
+	}
+
+	/**
+	 * A reconnect to a stream these endpoints started: the {@code Last-Event-ID} names the
+	 * execution, which the caller must be allowed to read.
+	 */
+	private Mono<ServerResponse> reconnect(ServerRequest request, String graphId, LastEventId lastEventId,
+			EventFilter filter) {
+		GraphExecution execution = this.registry.execution(graphId, Objects.requireNonNull(lastEventId.executionId()));
+		return this.access.authorize(request.exchange(), GraphOperation.READ, execution)
+			.then(Mono.defer(() -> resume(request, execution, lastEventId.sequence(), filter)));
+	}
+
+	/**
+	 * Streams an execution created for this request, holding a stream permit from before
+	 * it is created (so a refused stream starts nothing) and giving it back if creating
+	 * fails.
+	 */
+	private Mono<ServerResponse> streamNew(ServerRequest request, EventFilter filter,
+			Supplier<GraphExecution> creation) {
+		StreamLimiter.Permit permit = this.limiter.acquire(TRANSPORT, ClientKeyResolver.of(request.exchange()));
+		GraphExecution execution;
+		try {
+			execution = creation.get();
+		}
+		catch (RuntimeException ex) {
+			permit.release();
+			throw ex;
+		}
+		return respond(request, execution, 0, filter, permit);
 	}
 
 	/**
