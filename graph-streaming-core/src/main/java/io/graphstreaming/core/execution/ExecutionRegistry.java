@@ -143,6 +143,35 @@ public final class ExecutionRegistry implements AutoCloseable {
 		return register(() -> executor.resumeExecution(checkpoint, options), owner);
 	}
 
+	/**
+	 * Registers a replica of an execution recorded in a shared journal (see
+	 * {@link ExecutionFeed}), or returns the execution already registered under its id. A
+	 * replica of a run on another instance does not count towards this registry's limit of
+	 * concurrent executions and is registered even while new executions are refused; one
+	 * whose run starts here ({@code runsHere}) counts like a created execution.
+	 * @param shared what the shared store knows of it
+	 * @param options the options of its graph on this instance
+	 * @param feed where its events come from
+	 * @param runsHere whether the run is started on this instance
+	 * @return the (idle) replica, or the execution already registered under that id
+	 * @throws ExecutionLimitExceededException if {@code runsHere} and the limit is reached
+	 * @throws RegistryShutdownException if {@code runsHere} and new executions are refused
+	 */
+	public GraphExecution follow(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed,
+			boolean runsHere) {
+		Objects.requireNonNull(shared, "shared");
+		GraphExecution existing = this.executions.get(shared.executionId());
+		if (existing != null) {
+			return existing;
+		}
+		if (runsHere) {
+			return register(() -> GraphExecution.replica(shared, options, feed), shared.owner());
+		}
+		GraphExecution replica = GraphExecution.replica(shared, options, feed);
+		GraphExecution raced = this.executions.putIfAbsent(shared.executionId(), replica);
+		return (raced != null) ? raced : replica;
+	}
+
 	private GraphExecution register(Supplier<GraphExecution> factory, @Nullable String owner) {
 		if (this.refusing) {
 			throw new RegistryShutdownException();
@@ -207,7 +236,7 @@ public final class ExecutionRegistry implements AutoCloseable {
 		Objects.requireNonNull(timeout, "timeout");
 		List<GraphExecution> running = this.executions.values()
 			.stream()
-			.filter((execution) -> !execution.status().isFinished())
+			.filter((execution) -> !execution.status().isFinished() && execution.runsHere())
 			.toList();
 		if (running.isEmpty()) {
 			return true;
@@ -299,7 +328,9 @@ public final class ExecutionRegistry implements AutoCloseable {
 					evicted++;
 				}
 			}
-			else if (execution.status() == ExecutionStatus.CREATED
+			// a replica of a run elsewhere is not this instance's to cancel: cancelling it would
+			// cancel the owner's run (and its createdAt is the owner's, possibly long past)
+			else if (execution.status() == ExecutionStatus.CREATED && execution.runsHere()
 					&& !execution.createdAt().plus(this.unstartedTimeout).isAfter(now)) {
 				execution.cancel("no consumer subscribed within " + this.unstartedTimeout);
 			}
@@ -324,7 +355,8 @@ public final class ExecutionRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Cancels every running execution, for example at shutdown; each ends with
+	 * Cancels every running execution that runs in this process (replicas of runs on other
+	 * instances are left to their owners), for example at shutdown; each ends with
 	 * {@code ExecutionCancelled} and its consumers receive it.
 	 * @param reason carried by the events
 	 * @return how many executions were cancelled
@@ -332,7 +364,7 @@ public final class ExecutionRegistry implements AutoCloseable {
 	public int cancelAll(String reason) {
 		int cancelled = 0;
 		for (GraphExecution execution : this.executions.values()) {
-			if (execution.cancel(reason)) {
+			if (execution.runsHere() && execution.cancel(reason)) {
 				cancelled++;
 			}
 		}

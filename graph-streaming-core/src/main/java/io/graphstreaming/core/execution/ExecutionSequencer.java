@@ -60,6 +60,12 @@ final class ExecutionSequencer {
 
 	ExecutionSequencer(String executionId, String graphId, ExecutionJournal journal,
 			StreamingExecutionOptions options, Consumer<GraphExecutionEvent> terminalListener) {
+		this(executionId, graphId, journal, options, terminalListener, 0);
+	}
+
+	ExecutionSequencer(String executionId, String graphId, ExecutionJournal journal,
+			StreamingExecutionOptions options, Consumer<GraphExecutionEvent> terminalListener, long startAfter) {
+		this.sequence = startAfter;
 		this.executionId = executionId;
 		this.graphId = graphId;
 		this.journal = journal;

@@ -3,11 +3,14 @@ package io.graphstreaming.core.execution;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -18,6 +21,7 @@ import io.graphstreaming.core.event.ExecutionCancelledEvent;
 import io.graphstreaming.core.event.ExecutionCompletedEvent;
 import io.graphstreaming.core.event.ExecutionFailedEvent;
 import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.event.NodeStartedEvent;
 import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.journal.ConsumerSpec;
 import io.graphstreaming.core.journal.ExecutionJournal;
@@ -37,6 +41,8 @@ import io.graphstreaming.core.stream.GraphExecutionEventStream;
  */
 public final class GraphExecution {
 
+	private static final System.Logger LOGGER = System.getLogger(GraphExecution.class.getName());
+
 	private final String executionId;
 
 	private final String graphId;
@@ -45,13 +51,18 @@ public final class GraphExecution {
 
 	private final ExecutionJournal journal;
 
-	private final ExecutionSequencer sequencer;
+	private final @Nullable ExecutionSequencer sequencer;
 
-	private final GraphRun run;
+	private final @Nullable GraphRun run;
 
 	private final Map<String, @Nullable Object> input;
 
-	private final Scheduler executionScheduler;
+	private final @Nullable Scheduler executionScheduler;
+
+	/** Where a replica's events come from; {@code null} for a run in this process. */
+	private final @Nullable ExecutionFeed feed;
+
+	private volatile @Nullable String replicaNode;
 
 	private final Instant createdAt;
 
@@ -80,6 +91,17 @@ public final class GraphExecution {
 
 	GraphExecution(String executionId, Graph graph, Map<String, @Nullable Object> input,
 			StreamingExecutionOptions options, GraphExecutor executor, @Nullable Checkpoint restore) {
+		this(executionId, graph, input, options, executor, restore, 0);
+	}
+
+	/**
+	 * A run in this process; with {@code startAfter > 0} it continues an execution whose
+	 * first {@code startAfter} events were recorded elsewhere (a takeover), beginning with
+	 * {@code CheckpointRestored} rather than {@code ExecutionStarted}.
+	 */
+	GraphExecution(String executionId, Graph graph, Map<String, @Nullable Object> input,
+			StreamingExecutionOptions options, GraphExecutor executor, @Nullable Checkpoint restore,
+			long startAfter) {
 		this.executionId = executionId;
 		this.graphId = graph.id();
 		this.options = options;
@@ -89,17 +111,73 @@ public final class GraphExecution {
 				options.enableMetrics() ? (paused) -> options.metricsListener()
 					.onExecutionPaused(options.metricsMeterName(), this.graphId, paused)
 						: ExecutionJournal.PauseListener.NONE,
-				SpillSettings.of(options));
-		this.sequencer = new ExecutionSequencer(executionId, this.graphId, this.journal, options, this::ended);
+				SpillSettings.of(options), startAfter);
+		this.sequencer = new ExecutionSequencer(executionId, this.graphId, this.journal, options, this::ended,
+				startAfter);
 		this.executionScheduler = executor.executionScheduler();
 		this.run = new GraphRun(executionId, graph, this.sequencer, this.journal, executor,
-				options.includeFinalState(), input, restore);
+				options.includeFinalState(), input, restore, startAfter > 0);
+		this.feed = null;
 		this.resumedFrom = (restore != null) ? restore.checkpointId() : null;
 		this.journal.onDetach((remaining) -> {
 			if (remaining == 0 && this.cancelWhenUnobserved) {
 				cancel("the last consumer left");
 			}
 		});
+	}
+
+	/**
+	 * A replica: its journal is filled by a feed of events recorded elsewhere.
+	 */
+	private GraphExecution(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed) {
+		this.executionId = shared.executionId();
+		this.graphId = shared.graphId();
+		this.options = options;
+		this.input = Map.of();
+		this.createdAt = shared.createdAt();
+		this.journal = new ExecutionJournal(this.executionId, options.journalMaxEvents(),
+				ExecutionJournal.PauseListener.NONE, SpillSettings.of(options), shared.startAfter());
+		this.sequencer = null;
+		this.executionScheduler = null;
+		this.run = null;
+		this.feed = feed;
+		this.resumedFrom = shared.resumedFrom();
+		this.owner = shared.owner();
+		this.journal.onDetach((remaining) -> {
+			if (remaining == 0 && this.cancelWhenUnobserved) {
+				cancel("the last consumer left");
+			}
+		});
+	}
+
+	/**
+	 * Creates an idle replica of an execution recorded in a shared journal; {@link #start()}
+	 * (or its first consumer) subscribes to the feed.
+	 * @param shared what the shared store knows of it
+	 * @param options the options of its graph on this instance
+	 * @param feed where its events come from
+	 * @return the replica
+	 */
+	static GraphExecution replica(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed) {
+		return new GraphExecution(shared, options, feed);
+	}
+
+	/**
+	 * Whether this execution runs in this process: always for a local run; for a replica,
+	 * whatever its feed says ({@link ExecutionFeed#runsHere()}).
+	 * @return {@code true} if this process owns the run
+	 */
+	public boolean runsHere() {
+		ExecutionFeed source = this.feed;
+		return source == null || source.runsHere();
+	}
+
+	/**
+	 * Whether this execution is a replica of a journal kept outside this process.
+	 * @return {@code true} for a replica
+	 */
+	public boolean isReplica() {
+		return this.feed != null;
 	}
 
 	/**
@@ -199,7 +277,8 @@ public final class GraphExecution {
 	 * @return the node id, or {@code null} before the first node
 	 */
 	public @Nullable String currentNode() {
-		return this.run.currentNode();
+		GraphRun local = this.run;
+		return (local != null) ? local.currentNode() : this.replicaNode;
 	}
 
 	/**
@@ -237,11 +316,20 @@ public final class GraphExecution {
 	 * @return this execution
 	 */
 	public GraphExecution start() {
+		ExecutionFeed source = this.feed;
+		if (source != null) {
+			if (this.status.compareAndSet(ExecutionStatus.CREATED, ExecutionStatus.RUNNING)) {
+				this.startedAt = Instant.now();
+				this.subscription = source.events(this.journal.head()).subscribeWith(new ReplicaSubscriber());
+			}
+			return this;
+		}
+		GraphRun local = Objects.requireNonNull(this.run);
 		if (this.status.compareAndSet(ExecutionStatus.CREATED, ExecutionStatus.RUNNING)) {
 			this.startedAt = Instant.now();
-			Disposable disposable = this.run.run(this.input)
-				.subscribeOn(this.executionScheduler)
-				.doOnCancel(() -> this.run.cancelled(reasonOrDefault()))
+			Disposable disposable = local.run(this.input)
+				.subscribeOn(Objects.requireNonNull(this.executionScheduler))
+				.doOnCancel(() -> local.cancelled(reasonOrDefault()))
 				.subscribe();
 			this.subscription = disposable;
 			if (this.cancelReason != null) {
@@ -259,9 +347,18 @@ public final class GraphExecution {
 	 */
 	public boolean cancel(String reason) {
 		Objects.requireNonNull(reason, "reason");
+		ExecutionFeed source = this.feed;
+		if (source != null) {
+			// the owner cancels and records ExecutionCancelled; the replica learns it from the feed
+			if (this.status.get().isFinished()) {
+				return false;
+			}
+			start();
+			return source.cancel(reason);
+		}
 		this.cancelReason = reason;
 		if (this.status.compareAndSet(ExecutionStatus.CREATED, ExecutionStatus.CANCELLED)) {
-			this.run.cancelled(reason);
+			Objects.requireNonNull(this.run).cancelled(reason);
 			return true;
 		}
 		if (this.status.get() != ExecutionStatus.RUNNING) {
@@ -348,6 +445,68 @@ public final class GraphExecution {
 					cancelled.duration(), cancelled.nodeId(), null, cancelled.reason());
 		}
 		this.result.tryEmitValue(outcome);
+	}
+
+	/**
+	 * Appends what a replica's feed delivers, asking for more only while the journal has
+	 * room: a consumer holding back a replica under the {@code block} policy slows the
+	 * feed, never the owner's run (the shared journal is the buffer in between).
+	 */
+	private final class ReplicaSubscriber extends BaseSubscriber<GraphExecutionEvent> {
+
+		private static final int PREFETCH = 64;
+
+		/** Requests earned by appended events and not yet made, for want of room. */
+		private final AtomicLong owed = new AtomicLong();
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			subscription.request(PREFETCH);
+		}
+
+		@Override
+		protected void hookOnNext(GraphExecutionEvent event) {
+			GraphExecution.this.journal.append(event);
+			if (event instanceof NodeStartedEvent started) {
+				GraphExecution.this.replicaNode = started.nodeId();
+			}
+			if (event.isTerminal()) {
+				ended(event);
+				return;
+			}
+			// One request per appended event: paid at once while the journal has room, owed
+			// while it has none. Only the first owed request waits for capacity: the journal
+			// keeps a single capacity waiter and a new one releases the previous, so a waiter
+			// per event would let every event release the one before and the feed would
+			// never stop. The feed is thus never more than PREFETCH events ahead.
+			if (this.owed.getAndIncrement() == 0) {
+				awaitRoom();
+			}
+		}
+
+		private void awaitRoom() {
+			Mono<Void> room = GraphExecution.this.journal.awaitCapacity();
+			if (room == null) {
+				repay();
+			}
+			else {
+				room.subscribe(null, null, this::repay);
+			}
+		}
+
+		private void repay() {
+			long due = this.owed.getAndSet(0);
+			if (due > 0) {
+				request(due);
+			}
+		}
+
+		@Override
+		protected void hookOnError(Throwable error) {
+			LOGGER.log(System.Logger.Level.WARNING, "The feed of replica " + GraphExecution.this.executionId
+					+ " failed; its consumers see no newer events on this instance", error);
+		}
+
 	}
 
 	@Override

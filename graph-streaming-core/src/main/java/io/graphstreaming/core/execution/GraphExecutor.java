@@ -384,6 +384,12 @@ public class GraphExecutor {
 	 * nodes this graph does not have
 	 */
 	public GraphExecution resumeExecution(Checkpoint checkpoint, StreamingExecutionOptions options) {
+		checkResumable(checkpoint, options);
+		return new GraphExecution(UUID.randomUUID().toString(), this.graph, checkpoint.state(), options, this,
+				checkpoint);
+	}
+
+	private void checkResumable(Checkpoint checkpoint, StreamingExecutionOptions options) {
 		validate();
 		Objects.requireNonNull(checkpoint, "checkpoint");
 		Objects.requireNonNull(options, "options");
@@ -397,8 +403,36 @@ public class GraphExecutor {
 						+ node + "', which graph '" + name() + "' does not have");
 			}
 		}
-		return new GraphExecution(UUID.randomUUID().toString(), this.graph, checkpoint.state(), options, this,
-				checkpoint);
+	}
+
+	/**
+	 * Creates an idle execution that continues, under its own id, an execution whose
+	 * first {@code afterSequence} events were recorded elsewhere, from one of its
+	 * checkpoints: how an instance takes over the run of an instance it lost. Its first
+	 * event is {@code CheckpointRestored} with sequence {@code afterSequence + 1}; it keeps
+	 * taking checkpoints under the same execution id.
+	 * @param executionId the execution's id
+	 * @param checkpoint its newest checkpoint
+	 * @param options the options
+	 * @param afterSequence the sequence of the last event recorded before the takeover,
+	 * strictly positive
+	 * @return the idle execution, registered nowhere
+	 * @throws IllegalArgumentException if the checkpoint belongs to another execution or
+	 * graph, or names nodes this graph does not have
+	 */
+	public GraphExecution continueExecution(String executionId, Checkpoint checkpoint,
+			StreamingExecutionOptions options, long afterSequence) {
+		Objects.requireNonNull(executionId, "executionId");
+		if (afterSequence <= 0) {
+			throw new IllegalArgumentException("afterSequence must be strictly positive but was " + afterSequence);
+		}
+		if (!checkpoint.executionId().equals(executionId)) {
+			throw new IllegalArgumentException("Checkpoint '" + checkpoint.checkpointId() + "' belongs to execution '"
+					+ checkpoint.executionId() + "', not '" + executionId + "'");
+		}
+		checkResumable(checkpoint, options);
+		return new GraphExecution(executionId, this.graph, checkpoint.state(), options, this, checkpoint,
+				afterSequence);
 	}
 
 	/**

@@ -121,9 +121,23 @@ final class GraphRun {
 
 	private int checkpointsTaken;
 
+	/**
+	 * Whether this run continues an execution that another process started (a takeover):
+	 * its journal already holds the {@code ExecutionStarted} event, so the run begins with
+	 * {@code CheckpointRestored}.
+	 */
+	private final boolean continuation;
+
 	GraphRun(String executionId, Graph graph, ExecutionSequencer sequencer, ExecutionJournal journal,
 			GraphExecutor executor, boolean includeFinalState, Map<String, @Nullable Object> input,
 			@Nullable Checkpoint restore) {
+		this(executionId, graph, sequencer, journal, executor, includeFinalState, input, restore, false);
+	}
+
+	GraphRun(String executionId, Graph graph, ExecutionSequencer sequencer, ExecutionJournal journal,
+			GraphExecutor executor, boolean includeFinalState, Map<String, @Nullable Object> input,
+			@Nullable Checkpoint restore, boolean continuation) {
+		this.continuation = continuation;
 		this.executionId = executionId;
 		this.graph = graph;
 		this.sequencer = sequencer;
@@ -163,8 +177,10 @@ final class GraphRun {
 			}
 			else {
 				List<String> next = checkpoint.nextNodes();
-				this.sequencer.executionStarted(next.isEmpty() ? checkpoint.nodeId() : next.get(0),
-						Collections.unmodifiableMap(input));
+				if (!this.continuation) {
+					this.sequencer.executionStarted(next.isEmpty() ? checkpoint.nodeId() : next.get(0),
+							Collections.unmodifiableMap(input));
+				}
 				this.sequencer.emit((execution, graphId, sequence, time) -> new CheckpointRestoredEvent(execution,
 						graphId, sequence, time, checkpoint.nodeId(), checkpoint.checkpointId()));
 				body = resume(checkpoint);

@@ -130,6 +130,30 @@ public final class ExecutionJournal {
 	 */
 	public ExecutionJournal(String executionId, int maxEvents, PauseListener pauseListener,
 			@Nullable SpillSettings spillSettings) {
+		this(executionId, maxEvents, pauseListener, spillSettings, 0);
+	}
+
+	/**
+	 * Creates a journal whose first event will have sequence {@code startAfter + 1}: the
+	 * journal of an execution that continues elsewhere-recorded events (a run taken over
+	 * from another instance, or a replica of a journal shared through an external store).
+	 * Reading from before {@code startAfter} is an {@link EventsExpiredException}, as for
+	 * trimmed events.
+	 * @param executionId the execution it records
+	 * @param maxEvents the most events kept for replay, strictly positive
+	 * @param pauseListener told how long the execution waited each time backpressure
+	 * paused it
+	 * @param spillSettings how to spill, or {@code null} to keep everything in memory
+	 * @param startAfter the sequence before the first one this journal records, {@code >= 0}
+	 */
+	public ExecutionJournal(String executionId, int maxEvents, PauseListener pauseListener,
+			@Nullable SpillSettings spillSettings, long startAfter) {
+		if (startAfter < 0) {
+			throw new IllegalArgumentException("startAfter must be >= 0 but was " + startAfter);
+		}
+		this.head = startAfter;
+		this.firstRetained = startAfter + 1;
+		this.firstInMemory = startAfter + 1;
 		this.executionId = Objects.requireNonNull(executionId, "executionId");
 		if (maxEvents <= 0) {
 			throw new IllegalArgumentException("maxEvents must be strictly positive but was " + maxEvents);
@@ -323,7 +347,7 @@ public final class ExecutionJournal {
 		JournalEntry[] chunk = current[chunkIndex];
 		int offset = (int) ((sequence - 1) & CHUNK_MASK);
 		if (chunk == null) {
-			chunk = new JournalEntry[(chunkIndex == 0) ? FIRST_CHUNK_INITIAL_SIZE : CHUNK_SIZE];
+			chunk = new JournalEntry[(chunkIndex == 0) ? firstChunkSize(offset) : CHUNK_SIZE];
 			current[chunkIndex] = chunk;
 		}
 		else if (offset >= chunk.length) {
@@ -333,6 +357,19 @@ public final class ExecutionJournal {
 			current[chunkIndex] = chunk;
 		}
 		chunk[offset] = entry;
+	}
+
+	/**
+	 * The size of a new first chunk whose first entry goes at {@code offset}: the initial
+	 * size, grown as appends would have grown it, for a journal that starts after a
+	 * sequence ({@code startAfter}) and so may begin in the middle of its first chunk.
+	 */
+	private static int firstChunkSize(int offset) {
+		int size = FIRST_CHUNK_INITIAL_SIZE;
+		while (size <= offset) {
+			size = Math.min(CHUNK_SIZE, size * 4);
+		}
+		return size;
 	}
 
 	private void trim(long newHead) {

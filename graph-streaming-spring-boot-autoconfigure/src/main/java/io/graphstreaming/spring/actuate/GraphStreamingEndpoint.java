@@ -41,8 +41,7 @@ public class GraphStreamingEndpoint {
 	@ReadOperation
 	public GraphStreamingReport report() {
 		Instant now = Instant.now();
-		List<ExecutionReport> active = this.graphs.executions()
-			.executions()
+		List<ExecutionReport> active = this.graphs.allExecutions()
 			.stream()
 			.filter((execution) -> !execution.status().isFinished())
 			.sorted(Comparator.comparing(GraphExecution::createdAt))
@@ -58,8 +57,7 @@ public class GraphStreamingEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable ExecutionReport execution(@Selector String executionId) {
-		return this.graphs.executions()
-			.lookup(executionId)
+		return this.graphs.lookup(executionId)
 			.map((execution) -> ExecutionReport.of(execution, Instant.now()))
 			.orElse(null);
 	}
@@ -72,7 +70,7 @@ public class GraphStreamingEndpoint {
 	 */
 	@WriteOperation
 	public @Nullable ExecutionReport cancel(@Selector String executionId) {
-		return this.graphs.executions().lookup(executionId).map((execution) -> {
+		return this.graphs.lookup(executionId).map((execution) -> {
 			execution.cancel("cancelled through the graphstreaming actuator endpoint");
 			return ExecutionReport.of(execution, Instant.now());
 		}).orElse(null);

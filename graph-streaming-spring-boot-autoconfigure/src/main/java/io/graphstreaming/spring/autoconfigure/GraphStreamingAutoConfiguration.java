@@ -30,6 +30,7 @@ import io.graphstreaming.spring.json.GraphEventJsonReader;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.json.JsonCheckpointCodec;
 import io.graphstreaming.spring.json.JsonEventSerializer;
+import io.graphstreaming.spring.registry.ExecutionSharing;
 import io.graphstreaming.spring.registry.GraphRegistry;
 import io.graphstreaming.spring.registry.GraphStreamingShutdown;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
@@ -98,12 +99,17 @@ public final class GraphStreamingAutoConfiguration {
 	@ConditionalOnMissingBean
 	GraphRegistry graphRegistry(ObjectProvider<GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
 			ExecutionRegistry executionRegistry, ObjectProvider<CheckpointStore> checkpointStore,
-			GraphStreamingProperties properties) {
+			ObjectProvider<ExecutionSharing> sharing, GraphStreamingProperties properties) {
 		GraphStreamingPropertiesValidator.validate(properties);
 		GraphStreamingProperties.Checkpoints checkpoints = properties.getCheckpoints();
+		ExecutionSharing shared = sharing.getIfAvailable();
+		if (shared == null && properties.getJournal().getType() == GraphStreamingProperties.Journal.JournalType.REDIS) {
+			throw new InvalidConfigurationPropertyValueException("graph.streaming.journal.type", "redis",
+					"needs the module io.graphstreaming:graph-streaming-redis on the classpath");
+		}
 		return new GraphRegistry(executors.orderedStream().toList(), optionsFactory, executionRegistry,
 				properties.getExecution().getDisconnectPolicy(),
-				checkpoints.isEnabled() ? checkpointStore.getIfUnique() : null, checkpoints.getEveryNodes());
+				checkpoints.isEnabled() ? checkpointStore.getIfUnique() : null, checkpoints.getEveryNodes(), shared);
 	}
 
 	@Bean
@@ -121,6 +127,8 @@ public final class GraphStreamingAutoConfiguration {
 			case MEMORY -> new InMemoryCheckpointStore(checkpoints.getMaxPerExecution());
 			case FILE -> new FileCheckpointStore(checkpointDirectory(checkpoints.getDirectory()), codec,
 					checkpoints.getMaxPerExecution());
+			case REDIS -> throw new InvalidConfigurationPropertyValueException("graph.streaming.checkpoints.store",
+					"redis", "needs the module io.graphstreaming:graph-streaming-redis on the classpath");
 		};
 	}
 

@@ -564,6 +564,12 @@ public class GraphStreamingProperties {
 	public static class Journal {
 
 		/**
+		 * Where executions' events are journaled: 'memory' (this instance only) or 'redis'
+		 * (Redis Streams shared by every instance; needs graph-streaming-redis).
+		 */
+		private JournalType type = JournalType.MEMORY;
+
+		/**
 		 * How long a finished execution and its events are kept for late consumers.
 		 */
 		private Duration retention = Duration.ofMinutes(5);
@@ -587,6 +593,27 @@ public class GraphStreamingProperties {
 
 		public void setMaxEvents(int maxEvents) {
 			this.maxEvents = maxEvents;
+		}
+
+		public JournalType getType() {
+			return this.type;
+		}
+
+		public void setType(JournalType type) {
+			this.type = type;
+		}
+
+		/**
+		 * Where the journal lives.
+		 */
+		public enum JournalType {
+
+			/** In this instance's memory (and spill files): the embedded default. */
+			MEMORY,
+
+			/** In Redis Streams, shared by every instance (module graph-streaming-redis). */
+			REDIS
+
 		}
 
 	}
@@ -1173,7 +1200,13 @@ public class GraphStreamingProperties {
 			MEMORY,
 
 			/** In files ({@code FileCheckpointStore}, JSON): survives restarts. */
-			FILE
+			FILE,
+
+			/**
+			 * In Redis, shared by every instance (module graph-streaming-redis): what a
+			 * takeover after the loss of an instance resumes from.
+			 */
+			REDIS
 
 		}
 

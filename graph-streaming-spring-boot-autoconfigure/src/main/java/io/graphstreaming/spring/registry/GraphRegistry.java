@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -46,6 +47,8 @@ public class GraphRegistry {
 
 	private final DisconnectPolicy disconnectPolicy;
 
+	private final @Nullable ExecutionSharing sharing;
+
 	/**
 	 * Registers graphs; each is validated now so that a bad definition fails start-up.
 	 * Graphs save checkpoints only to stores of their own.
@@ -80,6 +83,24 @@ public class GraphRegistry {
 	public GraphRegistry(Collection<? extends GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
 			ExecutionRegistry executions, DisconnectPolicy disconnectPolicy, @Nullable CheckpointStore checkpointStore,
 			int checkpointEvery) {
+		this(executors, optionsFactory, executions, disconnectPolicy, checkpointStore, checkpointEvery, null);
+	}
+
+	/**
+	 * Creates a registry whose executions are shared with other instances.
+	 * @param executors the graphs
+	 * @param optionsFactory the options of each graph
+	 * @param executions the execution registry
+	 * @param disconnectPolicy what happens when an execution's last consumer leaves
+	 * @param checkpointStore the store for graphs that have none, or {@code null}
+	 * @param checkpointEvery checkpoint after this many completed top-level nodes
+	 * @param sharing how executions are shared between instances, or {@code null} for
+	 * none
+	 */
+	public GraphRegistry(Collection<? extends GraphExecutor> executors, StreamingOptionsFactory optionsFactory,
+			ExecutionRegistry executions, DisconnectPolicy disconnectPolicy, @Nullable CheckpointStore checkpointStore,
+			int checkpointEvery, @Nullable ExecutionSharing sharing) {
+		this.sharing = sharing;
 		if (checkpointEvery <= 0) {
 			throw new IllegalArgumentException("checkpointEvery must be strictly positive but was " + checkpointEvery);
 		}
@@ -185,7 +206,10 @@ public class GraphRegistry {
 	public GraphExecution create(String graphId, Map<String, ? extends @Nullable Object> input,
 			@Nullable String owner) {
 		GraphExecutor executor = executor(graphId);
-		GraphExecution execution = this.executions.create(executor, input, this.options.get(graphId), owner);
+		StreamingExecutionOptions graphOptions = this.options.get(graphId);
+		GraphExecution execution = (this.sharing != null)
+				? this.sharing.create(executor, input, graphOptions, owner)
+				: this.executions.create(executor, input, graphOptions, owner);
 		return execution.cancelWhenUnobserved(this.disconnectPolicy == DisconnectPolicy.CANCEL);
 	}
 
@@ -228,7 +252,7 @@ public class GraphRegistry {
 		if (expiredGraph != null && !expiredGraph.equals(graphId)) {
 			throw new ExecutionNotFoundException(executionId);
 		}
-		GraphExecution execution = this.executions.find(executionId);
+		GraphExecution execution = lookup(executionId).orElseGet(() -> this.executions.find(executionId));
 		if (!execution.graphId().equals(graphId)) {
 			throw new ExecutionNotFoundException(executionId);
 		}
@@ -280,7 +304,7 @@ public class GraphRegistry {
 	 */
 	public Mono<Checkpoint> checkpointToResume(String graphId, String executionId, @Nullable String checkpointId) {
 		CheckpointStore store = checkpointStore(graphId);
-		GraphExecution original = this.executions.lookup(executionId).orElse(null);
+		GraphExecution original = lookup(executionId).orElse(null);
 		if (original != null && original.graphId().equals(graphId) && !original.status().isFinished()) {
 			throw new ExecutionStillRunningException(graphId, executionId);
 		}
@@ -329,8 +353,47 @@ public class GraphRegistry {
 	 */
 	public GraphExecution resume(String graphId, Checkpoint checkpoint, @Nullable String owner) {
 		GraphExecutor executor = executor(graphId);
-		GraphExecution execution = this.executions.resume(executor, checkpoint, this.options.get(graphId), owner);
+		StreamingExecutionOptions graphOptions = this.options.get(graphId);
+		GraphExecution execution = (this.sharing != null)
+				? this.sharing.resume(executor, checkpoint, graphOptions, owner)
+				: this.executions.resume(executor, checkpoint, graphOptions, owner);
 		return execution.cancelWhenUnobserved(this.disconnectPolicy == DisconnectPolicy.CANCEL);
+	}
+
+	/**
+	 * An execution known here or, when executions are shared, to another instance (a
+	 * replica of it is then registered here; finding one the first time asks the shared
+	 * store and may block briefly).
+	 * @param executionId the id
+	 * @return the execution, or empty when no instance knows it
+	 */
+	public Optional<GraphExecution> lookup(String executionId) {
+		Optional<GraphExecution> local = this.executions.lookup(executionId);
+		if (local.isPresent() || this.sharing == null) {
+			return local;
+		}
+		return this.sharing.find(executionId);
+	}
+
+	/**
+	 * Every execution this instance can serve: its own and, when executions are shared,
+	 * the ones running on other instances. Blocks briefly when shared (it asks the shared
+	 * store); call it off event loops.
+	 * @return the executions
+	 */
+	public Collection<GraphExecution> allExecutions() {
+		if (this.sharing != null) {
+			this.sharing.includeRunningExecutions();
+		}
+		return this.executions.executions();
+	}
+
+	/**
+	 * Whether executions are shared between instances.
+	 * @return {@code true} with an {@link ExecutionSharing}
+	 */
+	public boolean isShared() {
+		return this.sharing != null;
 	}
 
 	private CheckpointStore checkpointStore(String graphId) {

@@ -81,8 +81,7 @@ public final class GraphAccessControl {
 	 */
 	public Mono<Void> require(GraphCaller caller, GraphOperation operation, GraphRegistry registry, String graphId,
 			String executionId) {
-		GraphExecution known = registry.executions()
-			.lookup(executionId)
+		GraphExecution known = registry.lookup(executionId)
 			.filter((execution) -> execution.graphId().equals(graphId))
 			.orElse(null);
 		return require(caller, operation, graphId, executionId, known);

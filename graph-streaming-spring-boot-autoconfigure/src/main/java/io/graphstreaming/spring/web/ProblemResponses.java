@@ -21,6 +21,7 @@ import io.graphstreaming.core.execution.ExecutionExpiredException;
 import io.graphstreaming.core.execution.ExecutionLimitExceededException;
 import io.graphstreaming.core.execution.ExecutionNotFoundException;
 import io.graphstreaming.core.execution.RegistryShutdownException;
+import io.graphstreaming.spring.registry.SharedStoreUnavailableException;
 import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.spring.registry.CheckpointNotFoundException;
 import io.graphstreaming.spring.registry.ExecutionStillRunningException;
@@ -88,6 +89,9 @@ public class ProblemResponses {
 		}
 		if (error instanceof ExecutionRateExceededException tooFast) {
 			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, tooFast.retryAfter());
+		}
+		if (error instanceof SharedStoreUnavailableException) {
+			return problem(HttpStatus.SERVICE_UNAVAILABLE, error.getMessage(), request, this.executionLimitRetryAfter);
 		}
 		if (error instanceof RegistryShutdownException) {
 			return problem(HttpStatus.SERVICE_UNAVAILABLE, error.getMessage(), request, this.executionLimitRetryAfter);

@@ -106,8 +106,7 @@ public class GraphCheckpointHandler {
 	}
 
 	private boolean isKnown(String graphId, String executionId) {
-		return this.registry.executions()
-			.lookup(executionId)
+		return this.registry.lookup(executionId)
 			.map((execution) -> execution.graphId().equals(graphId))
 			.orElse(false);
 	}

@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,6 +53,9 @@ public class GraphHttpHandler {
 
 	/** The reason an execution cancelled over HTTP carries. */
 	static final String CANCEL_REASON = "cancelled by a DELETE request";
+
+	/** How long a cancel waits for the execution's terminal event before answering. */
+	private static final Duration REMOTE_CANCEL_WAIT = Duration.ofSeconds(2);
 
 	/** The query parameter of {@link #listExecutions} that selects statuses. */
 	static final String STATUS_PARAMETER = "status";
@@ -154,19 +158,26 @@ public class GraphHttpHandler {
 	 */
 	public Mono<ServerResponse> listExecutions(ServerRequest request) {
 		Set<String> statuses = statuses(request);
-		List<GraphExecution> executions = this.registry.executions()
-			.executions()
+		// with shared executions the listing asks the shared store: off the event loop
+		Mono<List<GraphExecution>> listed = this.registry.isShared()
+				? Mono.fromCallable(() -> listed(statuses)).subscribeOn(Schedulers.boundedElastic())
+				: Mono.fromSupplier(() -> listed(statuses));
+		return GraphCaller.of(request.exchange())
+			.zipWith(listed)
+			.flatMapMany((callerAndExecutions) -> Flux.fromIterable(callerAndExecutions.getT2())
+				.filterWhen((execution) -> this.access.allows(
+						GraphAccess.toExecution(GraphOperation.READ, execution, callerAndExecutions.getT1().principal()))))
+			.map(GraphHttpHandler::statusBody)
+			.collectList()
+			.flatMap((body) -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(body)));
+	}
+
+	private List<GraphExecution> listed(Set<String> statuses) {
+		return this.registry.allExecutions()
 			.stream()
 			.filter((execution) -> statuses.isEmpty() || statuses.contains(execution.status().wireValue()))
 			.sorted(Comparator.comparing(GraphExecution::createdAt))
 			.toList();
-		return GraphCaller.of(request.exchange())
-			.flatMapMany((caller) -> Flux.fromIterable(executions)
-				.filterWhen((execution) -> this.access
-					.allows(GraphAccess.toExecution(GraphOperation.READ, execution, caller.principal()))))
-			.map(GraphHttpHandler::statusBody)
-			.collectList()
-			.flatMap((body) -> json(HttpStatus.OK, this.mapper.writeValueAsBytes(body)));
 	}
 
 	/**
@@ -246,11 +257,17 @@ public class GraphHttpHandler {
 				request.pathVariable("executionId"));
 		return this.access.authorize(request.exchange(), GraphOperation.CANCEL, execution).then(Mono.defer(() -> {
 			execution.cancel(CANCEL_REASON);
+			// a replica's owner may run on another instance: its ExecutionCancelled arrives
+			// a round trip later, so wait a moment for the status it leads to
+			return execution.result()
+				.map((result) -> result.status().wireValue())
+				.timeout(REMOTE_CANCEL_WAIT, Mono.fromSupplier(() -> execution.status().wireValue()));
+		})).flatMap((status) -> {
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("executionId", execution.executionId());
-			body.put("status", execution.status().wireValue());
+			body.put("status", status);
 			return json(HttpStatus.ACCEPTED, this.mapper.writeValueAsBytes(body));
-		}));
+		});
 	}
 
 	private byte[] resultJson(ExecutionResult result) {

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for {@code graph.streaming.journal.type=redis}.
+ */
+@NullMarked
+package io.graphstreaming.redis.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,131 @@
+package io.graphstreaming.redis.checkpoint;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.checkpoint.CheckpointCodec;
+import io.graphstreaming.core.checkpoint.CheckpointStore;
+import io.graphstreaming.redis.RedisKeys;
+
+/**
+ * Checkpoints in Redis, where every instance finds them: what an instance taking over a
+ * lost owner's execution continues from. Each checkpoint is one key holding its encoded
+ * form; each execution has a sorted set of its checkpoint ids, ordered by the sequence
+ * the checkpoint was taken at. Both expire after the retention (refreshed by each save),
+ * and an execution keeps at most {@code maxPerExecution} checkpoints, the newest.
+ */
+public final class RedisCheckpointStore implements CheckpointStore {
+
+	private final RedisAsyncCommands<String, String> strings;
+
+	private final RedisAsyncCommands<String, byte[]> binary;
+
+	private final RedisKeys keys;
+
+	private final CheckpointCodec codec;
+
+	private final int maxPerExecution;
+
+	private final Duration retention;
+
+	/**
+	 * Creates the store.
+	 * @param strings string-valued commands (the indexes)
+	 * @param binary binary-valued commands (the checkpoints)
+	 * @param keys key names
+	 * @param codec how checkpoints are encoded
+	 * @param maxPerExecution checkpoints kept per execution, strictly positive
+	 * @param retention how long checkpoints are kept after the newest save
+	 */
+	public RedisCheckpointStore(RedisAsyncCommands<String, String> strings, RedisAsyncCommands<String, byte[]> binary,
+			RedisKeys keys, CheckpointCodec codec, int maxPerExecution, Duration retention) {
+		if (maxPerExecution <= 0) {
+			throw new IllegalArgumentException("maxPerExecution must be strictly positive but was " + maxPerExecution);
+		}
+		this.strings = Objects.requireNonNull(strings, "strings");
+		this.binary = Objects.requireNonNull(binary, "binary");
+		this.keys = Objects.requireNonNull(keys, "keys");
+		this.codec = Objects.requireNonNull(codec, "codec");
+		this.maxPerExecution = maxPerExecution;
+		this.retention = Objects.requireNonNull(retention, "retention");
+	}
+
+	@Override
+	public Mono<Void> save(Checkpoint checkpoint) {
+		Objects.requireNonNull(checkpoint, "checkpoint");
+		String index = this.keys.checkpoints(checkpoint.executionId());
+		long ttl = this.retention.toMillis();
+		return Mono.fromCallable(() -> this.codec.encode(checkpoint))
+			.flatMap((bytes) -> Mono.fromCompletionStage(() -> this.binary.psetex(
+					this.keys.checkpoint(checkpoint.checkpointId()), ttl, bytes)))
+			.then(Mono.fromCompletionStage(
+					() -> this.strings.zadd(index, (double) checkpoint.sequence(), checkpoint.checkpointId())))
+			.then(Mono.fromCompletionStage(() -> this.strings.pexpire(index, ttl)))
+			.then(trim(index));
+	}
+
+	/** Drops the oldest checkpoints beyond the limit. */
+	private Mono<Void> trim(String index) {
+		long keepFrom = -(long) this.maxPerExecution - 1;
+		return Mono.fromCompletionStage(() -> this.strings.zrange(index, 0, keepFrom))
+			.flatMap((dropped) -> dropped.isEmpty() ? Mono.empty()
+					: Mono.fromCompletionStage(() -> this.binary.del(dropped.stream()
+						.map(this.keys::checkpoint)
+						.toArray(String[]::new)))
+						.then(Mono.fromCompletionStage(() -> this.strings.zrem(index, dropped.toArray(String[]::new)))))
+			.then();
+	}
+
+	@Override
+	public Mono<Checkpoint> load(String checkpointId) {
+		Objects.requireNonNull(checkpointId, "checkpointId");
+		return Mono.fromCompletionStage(() -> this.binary.get(this.keys.checkpoint(checkpointId)))
+			.map(this.codec::decode);
+	}
+
+	@Override
+	public Flux<Checkpoint> list(String executionId) {
+		Objects.requireNonNull(executionId, "executionId");
+		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), 0, -1))
+			.flatMapMany(this::loadAll);
+	}
+
+	@Override
+	public Mono<Checkpoint> latest(String executionId) {
+		Objects.requireNonNull(executionId, "executionId");
+		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), -1, -1))
+			.flatMapMany(this::loadAll)
+			.next();
+	}
+
+	private Flux<Checkpoint> loadAll(List<String> ids) {
+		if (ids.isEmpty()) {
+			return Flux.empty();
+		}
+		return Mono
+			.fromCompletionStage(() -> this.binary.mget(ids.stream().map(this.keys::checkpoint).toArray(String[]::new)))
+			.flatMapIterable((values) -> values)
+			.filter(KeyValue::hasValue)
+			.map((value) -> this.codec.decode(value.getValue()));
+	}
+
+	@Override
+	public Mono<Void> delete(String executionId) {
+		Objects.requireNonNull(executionId, "executionId");
+		String index = this.keys.checkpoints(executionId);
+		return Mono.fromCompletionStage(() -> this.strings.zrange(index, 0, -1))
+			.flatMap((ids) -> ids.isEmpty() ? Mono.empty()
+					: Mono.fromCompletionStage(
+							() -> this.binary.del(ids.stream().map(this.keys::checkpoint).toArray(String[]::new))))
+			.then(Mono.fromCompletionStage(() -> this.strings.del(index)))
+			.then();
+	}
+
+}

@@ -1,0 +1,186 @@
+package io.graphstreaming.redis.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import io.graphstreaming.redis.RedisKeys;
+
+/**
+ * The execution registry and the owners' leases in Redis. A lease is a key holding the
+ * owning instance's id with the lease duration as its expiry: the owner renews it, and
+ * when it expires any instance may claim it ({@code SET NX}), which makes the claim
+ * atomic (exactly one instance takes an execution over). Renewal and release check the
+ * holder in a script, so an instance that lost a lease never extends or deletes another
+ * instance's.
+ */
+public final class RedisExecutionDirectory {
+
+	private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+
+	private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+			+ "return redis.call('del', KEYS[1]) else return 0 end";
+
+	private final RedisAsyncCommands<String, String> commands;
+
+	private final RedisKeys keys;
+
+	/**
+	 * Creates the directory.
+	 * @param commands string-valued commands
+	 * @param keys key names
+	 */
+	public RedisExecutionDirectory(RedisAsyncCommands<String, String> commands, RedisKeys keys) {
+		this.commands = Objects.requireNonNull(commands, "commands");
+		this.keys = Objects.requireNonNull(keys, "keys");
+	}
+
+	/**
+	 * Records a new execution owned by an instance, with its lease.
+	 * @param record the execution
+	 * @param lease the lease duration
+	 * @return completes when recorded
+	 */
+	public CompletionStage<Void> register(ExecutionRecord record, Duration lease) {
+		String id = record.executionId();
+		return CompletableFuture.allOf(
+				this.commands.hset(this.keys.execution(id), record.toHash()).toCompletableFuture(),
+				this.commands.sadd(this.keys.running(), id).toCompletableFuture(),
+				this.commands.set(this.keys.lease(id), record.instance(), SetArgs.Builder.px(lease.toMillis()))
+					.toCompletableFuture());
+	}
+
+	/**
+	 * What the registry knows of an execution.
+	 * @param executionId the id
+	 * @return the record, or {@code null}
+	 */
+	public CompletionStage<@Nullable ExecutionRecord> find(String executionId) {
+		return this.commands.hgetall(this.keys.execution(executionId))
+			.thenApply((hash) -> ExecutionRecord.fromHash(executionId, hash));
+	}
+
+	/**
+	 * Executions not yet ended.
+	 * @return their ids
+	 */
+	public CompletionStage<Set<String>> running() {
+		return this.commands.smembers(this.keys.running());
+	}
+
+	/**
+	 * Records how an execution ended; its record then expires after the retention.
+	 * @param executionId the id
+	 * @param status the final status
+	 * @param finishedAt when
+	 * @param retention how long the record stays
+	 * @return completes when recorded
+	 */
+	public CompletionStage<Void> finished(String executionId, String status, Instant finishedAt,
+			Duration retention) {
+		String key = this.keys.execution(executionId);
+		return CompletableFuture.allOf(
+				this.commands.hset(key, Map.of(ExecutionRecord.STATUS, status, ExecutionRecord.FINISHED_AT,
+						Long.toString(finishedAt.toEpochMilli())))
+					.toCompletableFuture(),
+				this.commands.pexpire(key, retention.toMillis()).toCompletableFuture(),
+				this.commands.srem(this.keys.running(), executionId).toCompletableFuture());
+	}
+
+	/**
+	 * Records the instance that now runs an execution (after a takeover).
+	 * @param executionId the id
+	 * @param instance the instance
+	 * @return completes when recorded
+	 */
+	public CompletionStage<Boolean> owner(String executionId, String instance) {
+		return this.commands.hset(this.keys.execution(executionId), ExecutionRecord.INSTANCE, instance);
+	}
+
+	/**
+	 * Records that someone asked to cancel an execution, so that an instance taking it
+	 * over honours the request even if the owner died before acting on it.
+	 * @param executionId the id
+	 * @param reason the reason
+	 * @return completes when recorded
+	 */
+	public CompletionStage<Boolean> cancelRequested(String executionId, String reason) {
+		return this.commands.hset(this.keys.execution(executionId), ExecutionRecord.CANCEL, reason);
+	}
+
+	/**
+	 * Claims an execution whose lease has expired (or never existed).
+	 * @param executionId the id
+	 * @param instance the claiming instance
+	 * @param lease the lease duration
+	 * @return {@code true} if this instance now holds the lease
+	 */
+	public CompletionStage<Boolean> claim(String executionId, String instance, Duration lease) {
+		return this.commands
+			.set(this.keys.lease(executionId), instance, SetArgs.Builder.nx().px(lease.toMillis()))
+			.thenApply("OK"::equals);
+	}
+
+	/**
+	 * Whether an execution's lease is held by anyone.
+	 * @param executionId the id
+	 * @return {@code true} while held
+	 */
+	public CompletionStage<Boolean> leased(String executionId) {
+		return this.commands.exists(this.keys.lease(executionId)).thenApply((count) -> count > 0);
+	}
+
+	/**
+	 * Renews leases this instance holds.
+	 * @param executionIds the executions
+	 * @param instance this instance
+	 * @param lease the lease duration
+	 * @return per execution, whether the lease was still this instance's
+	 */
+	public CompletionStage<List<Boolean>> renew(List<String> executionIds, String instance, Duration lease) {
+		List<CompletableFuture<Boolean>> renewals = executionIds.stream()
+			.map((id) -> this.commands
+				.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { this.keys.lease(id) }, instance,
+						Long.toString(lease.toMillis()))
+				.toCompletableFuture()
+				.thenApply((renewed) -> renewed != null && renewed > 0))
+			.toList();
+		return CompletableFuture.allOf(renewals.toArray(CompletableFuture[]::new))
+			.thenApply((ignored) -> renewals.stream().map(CompletableFuture::join).toList());
+	}
+
+	/**
+	 * Gives up a lease if this instance holds it.
+	 * @param executionId the id
+	 * @param instance this instance
+	 * @return completes when done
+	 */
+	public CompletionStage<Void> release(String executionId, String instance) {
+		return this.commands
+			.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.lease(executionId) }, instance)
+			.thenAccept((ignored) -> {
+			});
+	}
+
+	/**
+	 * Asks every instance to cancel an execution (its owner acts).
+	 * @param executionId the id
+	 * @param reason the reason
+	 * @return completes when published
+	 */
+	public CompletionStage<Long> publishCancel(String executionId, String reason) {
+		return this.commands.publish(this.keys.control(), ControlMessage.cancel(executionId, reason).encode());
+	}
+
+}

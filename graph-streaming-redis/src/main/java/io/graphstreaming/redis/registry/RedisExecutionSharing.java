@@ -1,0 +1,567 @@
+package io.graphstreaming.redis.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.checkpoint.CheckpointStore;
+import io.graphstreaming.core.event.EventFilter;
+import io.graphstreaming.core.event.ExecutionCancelledEvent;
+import io.graphstreaming.core.event.ExecutionCompletedEvent;
+import io.graphstreaming.core.event.ExecutionFailedEvent;
+import io.graphstreaming.core.event.GraphExecutionEvent;
+import io.graphstreaming.core.execution.ExecutionFeed;
+import io.graphstreaming.core.execution.ExecutionRegistry;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.core.execution.GraphExecutor;
+import io.graphstreaming.core.execution.SharedExecution;
+import io.graphstreaming.core.journal.ConsumerListener;
+import io.graphstreaming.core.journal.ConsumerSpec;
+import io.graphstreaming.core.options.OverflowPolicy;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.redis.RedisKeys;
+import io.graphstreaming.redis.journal.RedisEventLog;
+import io.graphstreaming.redis.journal.RedisJournalWriter;
+import io.graphstreaming.redis.journal.RedisStreamTailer;
+import io.graphstreaming.spring.registry.ExecutionSharing;
+import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.SharedStoreUnavailableException;
+
+/**
+ * Shares executions between instances through Redis. Every execution a consumer sees on
+ * any instance is a replica ({@link GraphExecution#isReplica()}) fed from the
+ * execution's Redis stream; the run itself happens on one instance, its owner, whose
+ * {@link RedisJournalWriter} copies the run's journal into the stream. Because the owner's
+ * own consumers also read the stream, every consumer everywhere sees only events Redis
+ * holds: after the owner is lost, the sequence continues from the stream's last event and
+ * nobody has seen an event the stream does not have.
+ *
+ * <ul>
+ * <li><b>Create</b>: the run is created here, recorded in the registry hash with a lease,
+ * and starts when the replica's first consumer subscribes (as on one instance).</li>
+ * <li><b>Find</b>: an execution created elsewhere gets a replica here, tailing its stream
+ * from the oldest event Redis still keeps.</li>
+ * <li><b>Cancel</b>: on the owner it cancels the run; elsewhere it records the request in
+ * the hash and publishes it on the control channel, and the owner cancels.</li>
+ * <li><b>Leases and takeover</b>: the owner renews its leases every third of the lease
+ * duration. Every instance scans the running set every half lease; an execution whose
+ * lease has expired is claimed by exactly one instance ({@code SET NX}), which continues
+ * it from its newest checkpoint after the stream's last event (the first new event is
+ * {@code CheckpointRestored}), or, without a checkpoint, ends it with
+ * {@code ExecutionFailed} ("owner lost").</li>
+ * </ul>
+ */
+public final class RedisExecutionSharing implements ExecutionSharing, AutoCloseable {
+
+	/** The error type of the failure recorded for an execution whose owner was lost. */
+	public static final String OWNER_LOST = "OwnerLost";
+
+	private static final System.Logger LOGGER = System.getLogger(RedisExecutionSharing.class.getName());
+
+	private final ExecutionRegistry local;
+
+	private final Supplier<GraphRegistry> graphs;
+
+	private final RedisEventLog log;
+
+	private final RedisStreamTailer tailer;
+
+	private final RedisExecutionDirectory directory;
+
+	private final StatefulRedisPubSubConnection<String, String> pubSub;
+
+	private final RedisSharingSettings settings;
+
+	private final Scheduler timer;
+
+	private final Scheduler blocking;
+
+	private final Map<String, OwnedRun> owned = new ConcurrentHashMap<>();
+
+	private final Set<String> takingOver = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable Disposable renewal;
+
+	private volatile @Nullable Disposable scan;
+
+	private volatile boolean stopped;
+
+	/**
+	 * Creates the sharing; {@link #start()} begins lease renewal, takeover scans and the
+	 * control subscription.
+	 * @param local this instance's execution registry
+	 * @param graphs this instance's graphs (resolved lazily: the graph registry is built
+	 * with this sharing)
+	 * @param log the events' streams
+	 * @param tailer the live tails
+	 * @param directory the registry hash and leases
+	 * @param pubSub the connection subscribed to the control channel
+	 * @param settings the settings
+	 * @param timer schedules renewals, scans and retries
+	 * @param blocking runs takeovers, which wait for Redis and checkpoint stores
+	 */
+	public RedisExecutionSharing(ExecutionRegistry local, Supplier<GraphRegistry> graphs, RedisEventLog log,
+			RedisStreamTailer tailer, RedisExecutionDirectory directory,
+			StatefulRedisPubSubConnection<String, String> pubSub, RedisSharingSettings settings, Scheduler timer,
+			Scheduler blocking) {
+		this.local = Objects.requireNonNull(local, "local");
+		this.graphs = Objects.requireNonNull(graphs, "graphs");
+		this.log = Objects.requireNonNull(log, "log");
+		this.tailer = Objects.requireNonNull(tailer, "tailer");
+		this.directory = Objects.requireNonNull(directory, "directory");
+		this.pubSub = Objects.requireNonNull(pubSub, "pubSub");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.timer = Objects.requireNonNull(timer, "timer");
+		this.blocking = Objects.requireNonNull(blocking, "blocking");
+	}
+
+	/**
+	 * This instance's id.
+	 * @return the id
+	 */
+	public String instanceId() {
+		return this.settings.instanceId();
+	}
+
+	/**
+	 * Executions whose run this instance owns now.
+	 * @return their ids
+	 */
+	public Set<String> ownedExecutions() {
+		return Set.copyOf(this.owned.keySet());
+	}
+
+	/**
+	 * Subscribes to the control channel and starts lease renewal and takeover scans.
+	 */
+	public void start() {
+		this.pubSub.addListener(new RedisPubSubAdapter<>() {
+			@Override
+			public void message(String channel, String message) {
+				onControl(message);
+			}
+		});
+		await(this.pubSub.async().subscribe(this.log.keys().control()), "subscribe to the control channel");
+		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
+		this.renewal = this.timer.schedulePeriodically(this::renewLeases, renewEvery, renewEvery,
+				TimeUnit.MILLISECONDS);
+		long scanEvery = Math.max(100, this.settings.lease().toMillis() / 2);
+		this.scan = this.timer.schedulePeriodically(this::scanForLostOwners, scanEvery, scanEvery,
+				TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
+			StreamingExecutionOptions options, @Nullable String owner) {
+		return share(executor.name(), executor.createExecution(input, options), options, owner, null);
+	}
+
+	@Override
+	public GraphExecution resume(GraphExecutor executor, Checkpoint checkpoint, StreamingExecutionOptions options,
+			@Nullable String owner) {
+		return share(executor.name(), executor.resumeExecution(checkpoint, options), options, owner,
+				checkpoint.checkpointId());
+	}
+
+	private GraphExecution share(String graphId, GraphExecution run, StreamingExecutionOptions options,
+			@Nullable String owner, @Nullable String resumedFrom) {
+		String id = run.executionId();
+		ExecutionRecord record = new ExecutionRecord(id, graphId, "created", instanceId(), owner, run.createdAt(),
+				resumedFrom, null);
+		OwnedRun ownedRun = new OwnedRun(run, options);
+		this.owned.put(id, ownedRun);
+		GraphExecution replica;
+		try {
+			replica = this.local.follow(new SharedExecution(id, graphId, run.createdAt(), owner, resumedFrom, 0),
+					options, new Feed(id), true);
+		}
+		catch (RuntimeException ex) {
+			this.owned.remove(id);
+			run.journal().close();
+			throw ex;
+		}
+		ownedRun.registered = retrying(() -> this.directory.register(record, this.settings.lease()),
+				"register execution " + id);
+		return replica;
+	}
+
+	@Override
+	public Optional<GraphExecution> find(String executionId) {
+		Optional<GraphExecution> known = this.local.lookup(executionId);
+		if (known.isPresent()) {
+			return known;
+		}
+		ExecutionRecord record = await(this.directory.find(executionId), "find execution " + executionId);
+		if (record == null) {
+			return Optional.empty();
+		}
+		GraphRegistry registry = this.graphs.get();
+		if (!registry.graphIds().contains(record.graphId())) {
+			return Optional.empty();
+		}
+		long first = await(this.log.firstSequence(executionId), "read execution " + executionId);
+		SharedExecution shared = new SharedExecution(executionId, record.graphId(), record.createdAt(),
+				record.owner(), record.resumedFrom(), Math.max(0, first - 1));
+		GraphExecution replica = this.local.follow(shared, registry.options(record.graphId()), new Feed(executionId),
+				false);
+		return Optional.of(replica.start());
+	}
+
+	@Override
+	public void includeRunningExecutions() {
+		Set<String> running = await(this.directory.running(), "list running executions");
+		for (String id : running) {
+			if (this.local.lookup(id).isEmpty()) {
+				find(id);
+			}
+		}
+	}
+
+	private void onControl(String message) {
+		ControlMessage control = ControlMessage.decode(message);
+		if (control == null || !ControlMessage.CANCEL.equals(control.type())) {
+			return;
+		}
+		OwnedRun run = this.owned.get(control.executionId());
+		if (run != null) {
+			run.cancel(control.reason());
+		}
+	}
+
+	private void renewLeases() {
+		if (this.stopped || this.owned.isEmpty()) {
+			return;
+		}
+		List<String> ids = new ArrayList<>(this.owned.keySet());
+		this.directory.renew(ids, instanceId(), this.settings.lease()).whenComplete((renewed, error) -> {
+			if (error != null) {
+				LOGGER.log(System.Logger.Level.WARNING, "Renewing the leases of " + ids.size()
+						+ " executions failed (" + error + "); other instances take them over if this lasts "
+						+ this.settings.lease());
+				return;
+			}
+			for (int i = 0; i < ids.size(); i++) {
+				String id = ids.get(i);
+				OwnedRun run = this.owned.get(id);
+				if (run == null) {
+					continue;
+				}
+				if (renewed.get(i)) {
+					this.log.touch(id, run.options.journalRetention());
+				}
+				else if (run.registered.isDone()) {
+					lostLease(id, run);
+				}
+			}
+		});
+	}
+
+	/**
+	 * Another instance took the execution over (this one stopped renewing for longer than
+	 * the lease, for example in a long pause): this run stops writing, so the stream has
+	 * one writer.
+	 */
+	private void lostLease(String id, OwnedRun run) {
+		if (this.owned.remove(id, run)) {
+			LOGGER.log(System.Logger.Level.WARNING, "Instance " + instanceId() + " lost the lease of execution " + id
+					+ "; another instance runs it now, this one stops");
+			run.abandon();
+		}
+	}
+
+	private void scanForLostOwners() {
+		if (this.stopped) {
+			return;
+		}
+		this.directory.running().whenComplete((running, error) -> {
+			if (error != null || running == null) {
+				return;
+			}
+			for (String id : running) {
+				if (this.owned.containsKey(id) || this.takingOver.contains(id)) {
+					continue;
+				}
+				this.directory.leased(id)
+					.thenCompose((leased) -> leased ? CompletableFuture.completedFuture(false)
+							: this.directory.claim(id, instanceId(), this.settings.lease()))
+					.whenComplete((claimed, claimError) -> {
+						if (claimError == null && Boolean.TRUE.equals(claimed) && this.takingOver.add(id)) {
+							this.blocking.schedule(() -> {
+								try {
+									takeOver(id);
+								}
+								catch (RuntimeException ex) {
+									LOGGER.log(System.Logger.Level.ERROR, "Taking over execution " + id + " failed",
+											ex);
+									this.directory.release(id, instanceId());
+								}
+								finally {
+									this.takingOver.remove(id);
+								}
+							});
+						}
+					});
+			}
+		});
+	}
+
+	private void takeOver(String id) {
+		ExecutionRecord record = await(this.directory.find(id), "find execution " + id);
+		if (record == null) {
+			// its hash expired: nothing left to continue
+			await(this.directory.finished(id, "failed", Instant.now(), Duration.ofSeconds(1)), "forget " + id);
+			return;
+		}
+		GraphRegistry registry = this.graphs.get();
+		if (!registry.graphIds().contains(record.graphId())) {
+			LOGGER.log(System.Logger.Level.INFO, "Execution " + id + " of graph '" + record.graphId()
+					+ "' lost its owner, but this instance does not have that graph; leaving it to one that does");
+			await(this.directory.release(id, instanceId()), "release " + id);
+			return;
+		}
+		GraphExecutor executor = registry.executor(record.graphId());
+		StreamingExecutionOptions options = registry.options(record.graphId());
+		GraphExecutionEvent last = await(this.log.last(id), "read execution " + id);
+		long head = (last != null) ? last.sequence() : 0;
+		if (last != null && last.isTerminal()) {
+			// the owner wrote the end but died before recording it
+			finish(id, last, options);
+			return;
+		}
+		Instant now = Instant.now();
+		Duration elapsed = Duration.between(record.createdAt(), now);
+		String reason = record.cancelRequested();
+		if (reason != null) {
+			endForOwner(new ExecutionCancelledEvent(id, record.graphId(), head + 1, now, elapsed, null, reason),
+					options);
+			return;
+		}
+		CheckpointStore store = executor.checkpointStore();
+		Checkpoint checkpoint = (store != null && head > 0)
+				? store.latest(id).block(this.settings.lookupTimeout()) : null;
+		if (checkpoint == null) {
+			LOGGER.log(System.Logger.Level.WARNING, "Execution " + id + " lost its owner (instance "
+					+ record.instance() + ") and has no checkpoint; it ends as failed");
+			endForOwner(new ExecutionFailedEvent(id, record.graphId(), head + 1, now, elapsed, null, OWNER_LOST,
+					"owner lost: instance " + record.instance()
+							+ " stopped renewing its lease and the execution has no checkpoint to continue from"),
+					options);
+			return;
+		}
+		GraphExecution run = executor.continueExecution(id, checkpoint, options, head);
+		OwnedRun ownedRun = new OwnedRun(run, options);
+		ownedRun.registered = CompletableFuture.completedFuture(null);
+		this.owned.put(id, ownedRun);
+		await(this.directory.owner(id, instanceId()), "record the new owner of " + id);
+		LOGGER.log(System.Logger.Level.INFO, "Instance " + instanceId() + " took over execution " + id + " from "
+				+ record.instance() + " after sequence " + head + ", from checkpoint " + checkpoint.checkpointId());
+		ownedRun.startWriting();
+	}
+
+	/** Writes the terminal event of an execution whose owner was lost, then records the end. */
+	private void endForOwner(GraphExecutionEvent terminal, StreamingExecutionOptions options) {
+		await(this.log.append(terminal, options.journalMaxEvents(), options.journalRetention()),
+				"end execution " + terminal.executionId());
+		finish(terminal.executionId(), terminal, options);
+	}
+
+	private void finish(String id, GraphExecutionEvent terminal, StreamingExecutionOptions options) {
+		retrying(() -> this.directory
+			.finished(id, statusOf(terminal), terminal.timestamp(), options.journalRetention())
+			.thenCompose((ignored) -> this.directory.release(id, instanceId())), "record the end of " + id);
+	}
+
+	private static String statusOf(GraphExecutionEvent terminal) {
+		if (terminal instanceof ExecutionCompletedEvent) {
+			return "completed";
+		}
+		return (terminal instanceof ExecutionFailedEvent) ? "failed" : "cancelled";
+	}
+
+	private CompletableFuture<Void> retrying(Supplier<CompletionStage<?>> action, String what) {
+		return Mono.defer(() -> Mono.fromCompletionStage(action.get()))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, this.settings.minRetryDelay())
+				.maxBackoff(this.settings.maxRetryDelay())
+				.doBeforeRetry((signal) -> {
+					if (signal.totalRetries() == 0) {
+						LOGGER.log(System.Logger.Level.WARNING,
+								"Redis failed to " + what + " (" + signal.failure() + "); retrying");
+					}
+				}))
+			.then()
+			.toFuture();
+	}
+
+	private <T> T await(CompletionStage<T> stage, String what) {
+		try {
+			return stage.toCompletableFuture().get(this.settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SharedStoreUnavailableException("Interrupted while waiting for Redis to " + what, ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new SharedStoreUnavailableException("Redis did not " + what + " within " + this.settings.lookupTimeout(),
+					(ex.getCause() != null) ? ex.getCause() : ex);
+		}
+	}
+
+	/**
+	 * Stops renewing and scanning. Runs this instance still owns keep their leases until
+	 * they expire (a graceful shutdown has cancelled or drained them before).
+	 */
+	@Override
+	public void close() {
+		this.stopped = true;
+		Disposable current = this.renewal;
+		if (current != null) {
+			current.dispose();
+		}
+		current = this.scan;
+		if (current != null) {
+			current.dispose();
+		}
+		this.tailer.close();
+	}
+
+	/**
+	 * A run this instance owns, and the writer that copies its journal to Redis.
+	 */
+	private final class OwnedRun {
+
+		final GraphExecution run;
+
+		final StreamingExecutionOptions options;
+
+		volatile CompletableFuture<Void> registered = new CompletableFuture<>();
+
+		private final AtomicBoolean writing = new AtomicBoolean();
+
+		private volatile @Nullable RedisJournalWriter writer;
+
+		OwnedRun(GraphExecution run, StreamingExecutionOptions options) {
+			this.run = run;
+			this.options = options;
+		}
+
+		/** Starts the run (if idle) by attaching the writer; idempotent. */
+		void startWriting() {
+			if (!this.writing.compareAndSet(false, true)) {
+				return;
+			}
+			this.registered.whenComplete((ignored, error) -> {
+				String id = this.run.executionId();
+				RedisJournalWriter created = new RedisJournalWriter(id, RedisExecutionSharing.this.log,
+						this.options.journalMaxEvents(), this.options.journalRetention(),
+						Math.max(1, this.options.maxBufferSize()), RedisExecutionSharing.this.settings.minRetryDelay(),
+						RedisExecutionSharing.this.settings.maxRetryDelay(), RedisExecutionSharing.this.timer,
+						(terminal) -> written(terminal));
+				this.writer = created;
+				ConsumerSpec spec = new ConsumerSpec(this.run.journal().head(), EventFilter.all(), OverflowPolicy.BLOCK,
+						Math.max(1, this.options.maxBufferSize()), Math.max(1, this.options.maxBufferSize()), 1,
+						this.options.producerFlushInterval(), RedisExecutionSharing.this.timer, ConsumerListener.NONE);
+				this.run.entries(spec).subscribe(created);
+			});
+		}
+
+		void cancel(String reason) {
+			startWriting();
+			this.run.cancel(reason);
+		}
+
+		private void written(GraphExecutionEvent terminal) {
+			String id = this.run.executionId();
+			RedisExecutionSharing.this.owned.remove(id, this);
+			finish(id, terminal, this.options);
+			this.run.journal().close();
+		}
+
+		/** Stops writing without a terminal event: another instance owns the run now. */
+		void abandon() {
+			RedisJournalWriter current = this.writer;
+			if (current != null) {
+				current.dispose();
+			}
+			this.run.cancel("lease lost to another instance");
+			this.run.journal().close();
+		}
+
+	}
+
+	/**
+	 * A replica's feed: the execution's Redis stream. On the owner, subscribing also starts
+	 * the run (through its writer), so an execution still starts with its first consumer.
+	 */
+	private final class Feed implements ExecutionFeed {
+
+		private final String executionId;
+
+		Feed(String executionId) {
+			this.executionId = executionId;
+		}
+
+		@Override
+		public Flux<GraphExecutionEvent> events(long afterSequence) {
+			return Flux.defer(() -> {
+				OwnedRun run = RedisExecutionSharing.this.owned.get(this.executionId);
+				if (run != null) {
+					run.startWriting();
+				}
+				RedisEventLog events = RedisExecutionSharing.this.log;
+				return RedisExecutionSharing.this.tailer
+					.tail(events.keys().events(this.executionId), this.executionId, afterSequence)
+					.map(events::decode)
+					.takeUntil(GraphExecutionEvent::isTerminal);
+			});
+		}
+
+		@Override
+		public boolean cancel(String reason) {
+			OwnedRun run = RedisExecutionSharing.this.owned.get(this.executionId);
+			if (run != null) {
+				run.cancel(reason);
+				return true;
+			}
+			RedisExecutionDirectory registry = RedisExecutionSharing.this.directory;
+			registry.cancelRequested(this.executionId, reason)
+				.thenCompose((ignored) -> registry.publishCancel(this.executionId, reason))
+				.whenComplete((ignored, error) -> {
+					if (error != null) {
+						LOGGER.log(System.Logger.Level.WARNING,
+								"Could not send the cancel of execution " + this.executionId + " to its owner: " + error);
+					}
+				});
+			return true;
+		}
+
+		@Override
+		public boolean runsHere() {
+			return RedisExecutionSharing.this.owned.containsKey(this.executionId);
+		}
+
+	}
+
+}

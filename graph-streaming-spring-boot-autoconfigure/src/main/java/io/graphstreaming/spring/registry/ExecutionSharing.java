@@ -1,0 +1,64 @@
+package io.graphstreaming.spring.registry;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.execution.GraphExecution;
+import io.graphstreaming.core.execution.GraphExecutor;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
+
+/**
+ * Shares executions between the instances of an application, so that any instance can
+ * serve any execution: its stream, status and cancel. When a bean of this type exists
+ * (the {@code graph-streaming-redis} module provides one for
+ * {@code graph.streaming.journal.type=redis}), {@link GraphRegistry} creates and finds
+ * executions through it; without one, executions live in this instance only.
+ *
+ * <p>The executions it returns are registered in the instance's
+ * {@link io.graphstreaming.core.execution.ExecutionRegistry}, usually as replicas
+ * ({@link GraphExecution#isReplica()}) whose journal is fed from the shared one.
+ */
+public interface ExecutionSharing {
+
+	/**
+	 * Creates an idle execution that runs on this instance and is visible to all.
+	 * @param executor the graph
+	 * @param input the initial state
+	 * @param options the graph's options
+	 * @param owner the principal starting it, or {@code null}
+	 * @return the execution, started by its first consumer or by {@code start()}
+	 */
+	GraphExecution create(GraphExecutor executor, Map<String, ? extends @Nullable Object> input,
+			StreamingExecutionOptions options, @Nullable String owner);
+
+	/**
+	 * Creates an idle execution resuming from a checkpoint, run on this instance and
+	 * visible to all.
+	 * @param executor the graph
+	 * @param checkpoint the checkpoint
+	 * @param options the graph's options
+	 * @param owner the principal resuming it, or {@code null}
+	 * @return the execution
+	 */
+	GraphExecution resume(GraphExecutor executor, Checkpoint checkpoint, StreamingExecutionOptions options,
+			@Nullable String owner);
+
+	/**
+	 * Finds an execution that another instance created, registering a replica of it in
+	 * this instance's registry.
+	 * @param executionId the id
+	 * @return the execution, or empty if no instance knows it
+	 */
+	Optional<GraphExecution> find(String executionId);
+
+	/**
+	 * Registers replicas of every execution still running anywhere, so that listings of
+	 * this instance's registry show the whole application's. May block briefly (it asks
+	 * the shared store); call it off event loops.
+	 */
+	void includeRunningExecutions();
+
+}
