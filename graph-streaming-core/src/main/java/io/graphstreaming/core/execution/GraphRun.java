@@ -155,6 +155,27 @@ final class GraphRun {
 		this.checkpointStore = executor.checkpointStore();
 		this.checkpointEvery = executor.checkpointEvery();
 		this.restore = restore;
+		// a continuation checkpoints under the same execution id: number on from the
+		// checkpoint it continues, or its checkpoints would replace the earlier ones
+		this.checkpointsTaken = (continuation && restore != null) ? checkpointNumber(executionId, restore) : 0;
+	}
+
+	/**
+	 * The number of a checkpoint named {@code <executionId>-<n>}, as this class names
+	 * them; 0 for another name.
+	 */
+	private static int checkpointNumber(String executionId, Checkpoint checkpoint) {
+		String prefix = executionId + "-";
+		String id = checkpoint.checkpointId();
+		if (id.startsWith(prefix)) {
+			try {
+				return Math.max(0, Integer.parseInt(id.substring(prefix.length())));
+			}
+			catch (NumberFormatException ex) {
+				// not one of ours
+			}
+		}
+		return 0;
 	}
 
 	@Nullable String currentNode() {
