@@ -1,10 +1,12 @@
 package io.graphstreaming.spring.web.websocket;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -50,6 +52,12 @@ import io.graphstreaming.spring.web.TooManyStreamsException;
  * the session ends (or when the handshake fails), so an open socket counts as one session
  * and one stream, in total and for its client, for as long as it is open.
  *
+ * <p>On Reactor Netty, a socket's connection ends with a lingering close: after the close
+ * frame, the server half-closes the connection and reads on until the client closes it
+ * (at most {@link #CLOSE_LINGER}). Closing at once, as Reactor Netty does, resets the
+ * connection as soon as the client sends anything more (a pong answering a ping it reads
+ * late, its own close frame), and the reset loses what the client had yet to read.
+ *
  * <p>Ordered at {@value #ORDER}, before WebFlux's {@code RouterFunctionMapping} (-1) and
  * annotated controllers (0), so that no route of the HTTP transports shadows the socket.
  * The handlers it returns are {@link WebHandler}s, run by WebFlux's
@@ -62,6 +70,12 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 
 	/** The default order: before the functional routes. */
 	public static final int ORDER = -2;
+
+	/**
+	 * On Reactor Netty, the longest wait after the server closes a socket (its close frame
+	 * sent) for the client to close the connection, before the server closes it anyway.
+	 */
+	public static final Duration CLOSE_LINGER = Duration.ofSeconds(5);
 
 	private static final String SEC_WEBSOCKET_KEY = "Sec-WebSocket-Key";
 
@@ -230,8 +244,12 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 				sessionPermit.release();
 			}
 		};
-		WebSocketHandler socketHandler = (socket) -> this.handler.handle(socket, graphId, client)
-			.doFinally((signal) -> release.run());
+		WebSocketHandler socketHandler = (socket) -> {
+			if (REACTOR_NETTY_PRESENT) {
+				ReactorNettySupport.lingerOnClose(exchange);
+			}
+			return this.handler.handle(socket, graphId, client).doFinally((signal) -> release.run());
+		};
 		Mono<Void> upgrade = Mono.defer(() -> this.webSocketService.handleRequest(exchange, socketHandler));
 		return (REACTOR_NETTY_PRESENT ? ReactorNettySupport.onEventLoop(exchange, upgrade) : upgrade)
 			.doOnError((ex) -> release.run())
@@ -307,14 +325,29 @@ public class GraphWebSocketHandlerMapping extends AbstractHandlerMapping {
 		 * the handshake would wait forever.
 		 */
 		static Mono<Void> onEventLoop(ServerWebExchange exchange, Mono<Void> upgrade) {
-			Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-			if (request instanceof Connection connection) {
-				EventLoop eventLoop = connection.channel().eventLoop();
+			Channel channel = channel(exchange);
+			if (channel != null) {
+				EventLoop eventLoop = channel.eventLoop();
 				if (!eventLoop.inEventLoop()) {
 					return upgrade.subscribeOn(Schedulers.fromExecutor(eventLoop));
 				}
 			}
 			return upgrade;
+		}
+
+		/**
+		 * Makes the socket's close a lingering one (see {@link LingeringClose}).
+		 */
+		static void lingerOnClose(ServerWebExchange exchange) {
+			Channel channel = channel(exchange);
+			if (channel != null) {
+				LingeringClose.install(channel, CLOSE_LINGER);
+			}
+		}
+
+		private static @Nullable Channel channel(ServerWebExchange exchange) {
+			Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+			return (request instanceof Connection connection) ? connection.channel() : null;
 		}
 
 	}

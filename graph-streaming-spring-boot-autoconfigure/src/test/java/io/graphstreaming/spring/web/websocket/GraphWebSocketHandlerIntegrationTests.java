@@ -1,5 +1,10 @@
 package io.graphstreaming.spring.web.websocket;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -372,8 +377,11 @@ class GraphWebSocketHandlerIntegrationTests {
 	@Test
 	void handshakeOverTheStreamLimitIsRefusedWith429() {
 		List<StreamLimiter.Permit> held = new ArrayList<>();
+		// Streams of earlier tests may still be closing; filling the limiter around them
+		// would leave a slot free the moment they finish, so wait for none before filling.
+		await().atMost(TestSocket.TIMEOUT).until(() -> this.limiter.openStreams() == 0);
 		try {
-			while (this.limiter.openStreams() < this.limiter.maxConcurrentStreams()) {
+			for (int i = 0; i < this.limiter.maxConcurrentStreams(); i++) {
 				held.add(this.limiter.acquire("test"));
 			}
 			ReactorNettyWebSocketClient client = new ReactorNettyWebSocketClient();
@@ -499,6 +507,86 @@ class GraphWebSocketHandlerIntegrationTests {
 		finally {
 			slow.close();
 		}
+	}
+
+	@Test
+	void slowClientThatSendsWhileReadingTheTailOfItsStreamGetsEveryEventAndTheCloseFrame() {
+		// The server writes its close frame while megabytes are still on their way to this
+		// client, which answers every frame it reads with a pong (as a client answers the
+		// pings it reads late): a server closing its connection at once would be reset
+		// by the first pong, and the reset would lose the tail of the stream.
+		SlowSocket slow = SlowSocket.openPonging(uri(STEP), """
+				{"type":"execute","input":{"nodes":200,"payloadBytes":40000}}""");
+		try {
+			GraphExecution execution = this.registry.execution(STEP, executionId(slow.first()));
+			await().atMost(TestSocket.TIMEOUT).until(() -> !execution.journal().hasCapacity());
+			List<String> frames = slow.readAll();
+			assertContiguous(frames);
+			assertThat(frames).hasSize(1 + 5 * 200 + 1);
+			assertThat(slow.closeCode()).isEqualTo(1000);
+		}
+		finally {
+			slow.close();
+		}
+	}
+
+	@Test
+	void serverHalfClosesAfterItsCloseFrameThenReadsOnUntilTheLingerEnds() throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
+			socket.setSoTimeout((int) TestSocket.TIMEOUT.toMillis());
+			OutputStream out = socket.getOutputStream();
+			DataInputStream in = new DataInputStream(socket.getInputStream());
+			out.write(("GET /graphs/greeting/ws HTTP/1.1\r\nHost: localhost:" + this.port
+					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+					+ "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			assertThat(readHeaders(in)).startsWith("HTTP/1.1 101");
+			byte[] execute = EXECUTE_LOUD.getBytes(StandardCharsets.UTF_8);
+			out.write(new byte[] { (byte) 0x81, (byte) (0x80 | execute.length), 0, 0, 0, 0 });
+			out.write(execute);
+			out.flush();
+			int opcode;
+			int texts = 0;
+			do {
+				opcode = in.readUnsignedByte() & 0x0F;
+				int length = in.readUnsignedByte() & 0x7F;
+				long size = (length == 126) ? in.readUnsignedShort() : (length == 127) ? in.readLong() : length;
+				in.skipNBytes(size);
+				texts += (opcode == 0x1) ? 1 : 0;
+			}
+			while (opcode != 0x8);
+			assertThat(texts).isEqualTo(15);
+			// After its close frame the server ends its output, though this client neither
+			// answers the close frame nor closes...
+			assertThat(in.read()).isEqualTo(-1);
+			// ...and reads on: what the client sends now is not answered with a reset...
+			await().during(Duration.ofMillis(500)).atMost(TestSocket.TIMEOUT).until(() -> sendsPong(out));
+			// ...until the server closes the connection after the linger.
+			await().atMost(GraphWebSocketHandlerMapping.CLOSE_LINGER.plus(TestSocket.TIMEOUT))
+				.until(() -> !sendsPong(out));
+		}
+	}
+
+	/**
+	 * Whether a (masked, empty) pong frame can still be written: once the server has reset
+	 * the connection, writing fails.
+	 */
+	private static boolean sendsPong(OutputStream out) {
+		try {
+			out.write(new byte[] { (byte) 0x8A, (byte) 0x80, 0, 0, 0, 0 });
+			out.flush();
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static String readHeaders(DataInputStream in) throws IOException {
+		StringBuilder headers = new StringBuilder();
+		while (headers.length() < 4 || !headers.substring(headers.length() - 4).equals("\r\n\r\n")) {
+			headers.append((char) in.readUnsignedByte());
+		}
+		return headers.toString();
 	}
 
 	private String runToEnd(String graphId, String execute) {

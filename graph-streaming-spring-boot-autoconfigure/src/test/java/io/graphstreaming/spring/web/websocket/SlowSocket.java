@@ -13,13 +13,19 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * A WebSocket client that sends one message, then reads one frame and stops reading
- * (its receive demand stays at 1) until told to read the rest.
+ * (its receive demand stays at 1) until told to read the rest. Opened with
+ * {@link #openPonging}, it also sends an unsolicited pong for every frame it reads, as a
+ * client answering the pings it reads late keeps sending while it reads the tail of its
+ * stream.
  */
 final class SlowSocket {
 
@@ -31,9 +37,11 @@ final class SlowSocket {
 
 	private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
 
+	private final Sinks.Many<Boolean> pongs = Sinks.many().unicast().onBackpressureBuffer();
+
 	private final Disposable connection;
 
-	private SlowSocket(URI uri, String message) {
+	private SlowSocket(URI uri, String message, boolean pongEachFrame) {
 		this.connection = new ReactorNettyWebSocketClient().execute(uri, (session) -> {
 			session.closeStatus()
 				.map(CloseStatus::getCode)
@@ -50,6 +58,9 @@ final class SlowSocket {
 					@Override
 					protected void hookOnNext(String frame) {
 						SlowSocket.this.frames.add(frame);
+						if (pongEachFrame) {
+							SlowSocket.this.pongs.tryEmitNext(Boolean.TRUE);
+						}
 					}
 
 					@Override
@@ -62,17 +73,31 @@ final class SlowSocket {
 						sink.error(error);
 					}
 
+					@Override
+					protected void hookFinally(SignalType type) {
+						SlowSocket.this.pongs.tryEmitComplete();
+					}
+
 				};
 				this.reader.set(subscriber);
 				session.receive().map(WebSocketMessage::getPayloadAsText).subscribe(subscriber);
 				sink.onCancel(subscriber);
 			});
-			return Mono.when(session.send(Mono.just(session.textMessage(message))), in);
+			Flux<WebSocketMessage> out = Flux.concat(Mono.just(session.textMessage(message)), this.pongs.asFlux()
+				.map((pong) -> session.pongMessage((factory) -> factory.wrap(new byte[0]))));
+			return Mono.when(session.send(out), in);
 		}).subscribe(null, this.done::completeExceptionally, () -> this.done.complete(null));
 	}
 
 	static SlowSocket open(URI uri, String message) {
-		return new SlowSocket(uri, message);
+		return new SlowSocket(uri, message, false);
+	}
+
+	/**
+	 * Opens a socket that sends a pong for every frame it reads.
+	 */
+	static SlowSocket openPonging(URI uri, String message) {
+		return new SlowSocket(uri, message, true);
 	}
 
 	/**
