@@ -29,11 +29,14 @@ public final class RedisServer implements AutoCloseable {
 
 	private final int port;
 
+	private final List<String> extraArguments;
+
 	private Process process;
 
-	private RedisServer(Path directory, int port) throws IOException {
+	private RedisServer(Path directory, int port, List<String> extraArguments) throws IOException {
 		this.directory = directory;
 		this.port = port;
+		this.extraArguments = extraArguments;
 		this.process = launch();
 	}
 
@@ -42,9 +45,19 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static RedisServer start() {
+		return start(new String[0]);
+	}
+
+	/**
+	 * Starts a server on a free port with more {@code redis-server} arguments, which
+	 * override the defaults (for example {@code "--appendfsync", "everysec"}).
+	 * @param extraArguments the arguments
+	 * @return the running server
+	 */
+	public static RedisServer start(String... extraArguments) {
 		try {
 			Path directory = Files.createTempDirectory("graph-streaming-redis-");
-			return new RedisServer(directory, freePort());
+			return new RedisServer(directory, freePort(), List.of(extraArguments));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not start redis-server (is the redis-server package installed? "
@@ -136,6 +149,7 @@ public final class RedisServer implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(this.port),
 				"--bind", "127.0.0.1", "--dir", this.directory.toString(), "--appendonly", "yes", "--appendfsync",
 				"always", "--save", "", "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"));
+		command.addAll(this.extraArguments);
 		Process started = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve("redis.log").toFile())
 			.start();

@@ -51,7 +51,7 @@ public class GraphStreamingRedisAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RedisConnections graphStreamingRedisConnections(GraphStreamingRedisProperties properties) {
-		positive("command-timeout", properties.getCommandTimeout());
+		validate(properties);
 		try {
 			return new RedisConnections(properties.getUrl(), properties.getCommandTimeout());
 		}
@@ -104,6 +104,7 @@ public class GraphStreamingRedisAutoConfiguration {
 	RedisExecutionSharing graphStreamingRedisSharing(ExecutionRegistry executionRegistry,
 			ObjectProvider<GraphRegistry> graphRegistry, RedisEventLog log, RedisStreamTailer tailer,
 			RedisExecutionDirectory directory, RedisConnections connections, GraphStreamingRedisProperties properties) {
+		validate(properties);
 		RedisSharingSettings settings;
 		try {
 			settings = new RedisSharingSettings(instanceId(properties), properties.getLease(),
@@ -129,7 +130,8 @@ public class GraphStreamingRedisAutoConfiguration {
 			CheckpointCodec codec, GraphStreamingProperties streaming, GraphStreamingRedisProperties properties) {
 		positive("checkpoint-retention", properties.getCheckpointRetention());
 		return new RedisCheckpointStore(connections.strings().async(), connections.binary().async(), keys, codec,
-				streaming.getCheckpoints().getMaxPerExecution(), properties.getCheckpointRetention());
+				streaming.getCheckpoints().getMaxPerExecution(), properties.getCheckpointRetention(),
+				properties.getMinRetryDelay(), properties.getMaxRetryDelay());
 	}
 
 	private static String instanceId(GraphStreamingRedisProperties properties) {
@@ -146,6 +148,31 @@ public class GraphStreamingRedisAutoConfiguration {
 		}
 		String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
 		return (host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8)).replace(' ', '_');
+	}
+
+	/**
+	 * Checks the settings before anything connects, so that a wrong value fails start-up
+	 * naming its key (as {@link RedisSharingSettings} would only name its field).
+	 */
+	private static void validate(GraphStreamingRedisProperties properties) {
+		positive("command-timeout", properties.getCommandTimeout());
+		positive("lease", properties.getLease());
+		positive("min-retry-delay", properties.getMinRetryDelay());
+		positive("max-retry-delay", properties.getMaxRetryDelay());
+		if (properties.getLease().toMillis() < 300) {
+			throw new InvalidConfigurationPropertyValueException("graph.streaming.journal.redis.lease",
+					properties.getLease(), "must be at least 300ms");
+		}
+		if (properties.getMaxRetryDelay().compareTo(properties.getMinRetryDelay()) < 0) {
+			throw new InvalidConfigurationPropertyValueException("graph.streaming.journal.redis.max-retry-delay",
+					properties.getMaxRetryDelay(), "must not be shorter than graph.streaming.journal.redis.min-retry-delay ("
+							+ properties.getMinRetryDelay() + ")");
+		}
+		String instanceId = properties.getInstanceId();
+		if (instanceId != null && !instanceId.isBlank() && instanceId.contains(" ")) {
+			throw new InvalidConfigurationPropertyValueException("graph.streaming.journal.redis.instance-id", instanceId,
+					"must not contain spaces");
+		}
 	}
 
 	private static void positive(String key, Duration value) {

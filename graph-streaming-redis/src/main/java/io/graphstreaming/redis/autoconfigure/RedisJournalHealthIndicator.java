@@ -1,7 +1,9 @@
 package io.graphstreaming.redis.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -35,11 +37,20 @@ class RedisJournalHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("redis", this.connections.describe())
 			.withDetail("instance", this.sharing.instanceId())
 			.withDetail("ownedExecutions", this.sharing.ownedExecutions().size());
-		String pong = this.connections.strings()
-			.async()
-			.ping()
-			.toCompletableFuture()
-			.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		String pong;
+		try {
+			pong = this.connections.strings()
+				.async()
+				.ping()
+				.toCompletableFuture()
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// expected while Redis is down: DOWN with the reason, not a logged stack trace per request
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			builder.down().withDetail("error", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+			return;
+		}
 		if ("PONG".equals(pong)) {
 			builder.up();
 		}

@@ -2,12 +2,15 @@ package io.graphstreaming.redis.checkpoint;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import io.graphstreaming.core.checkpoint.Checkpoint;
 import io.graphstreaming.core.checkpoint.CheckpointCodec;
@@ -19,7 +22,9 @@ import io.graphstreaming.redis.RedisKeys;
  * lost owner's execution continues from. Each checkpoint is one key holding its encoded
  * form; each execution has a sorted set of its checkpoint ids, ordered by the sequence
  * the checkpoint was taken at. Both expire after the retention (refreshed by each save),
- * and an execution keeps at most {@code maxPerExecution} checkpoints, the newest.
+ * and an execution keeps at most {@code maxPerExecution} checkpoints, the newest. A save
+ * that fails on a Redis error (Redis unreachable) is retried with backoff until it
+ * succeeds, so the run pauses at its checkpoint rather than failing.
  */
 public final class RedisCheckpointStore implements CheckpointStore {
 
@@ -35,6 +40,10 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
 	private final Duration retention;
 
+	private final Duration minRetryDelay;
+
+	private final Duration maxRetryDelay;
+
 	/**
 	 * Creates the store.
 	 * @param strings string-valued commands (the indexes)
@@ -43,9 +52,14 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	 * @param codec how checkpoints are encoded
 	 * @param maxPerExecution checkpoints kept per execution, strictly positive
 	 * @param retention how long checkpoints are kept after the newest save
+	 * @param minRetryDelay first delay before retrying a save that failed on a Redis error
+	 * @param maxRetryDelay longest delay between retries
 	 */
 	public RedisCheckpointStore(RedisAsyncCommands<String, String> strings, RedisAsyncCommands<String, byte[]> binary,
-			RedisKeys keys, CheckpointCodec codec, int maxPerExecution, Duration retention) {
+			RedisKeys keys, CheckpointCodec codec, int maxPerExecution, Duration retention, Duration minRetryDelay,
+			Duration maxRetryDelay) {
+		this.minRetryDelay = Objects.requireNonNull(minRetryDelay, "minRetryDelay");
+		this.maxRetryDelay = Objects.requireNonNull(maxRetryDelay, "maxRetryDelay");
 		if (maxPerExecution <= 0) {
 			throw new IllegalArgumentException("maxPerExecution must be strictly positive but was " + maxPerExecution);
 		}
@@ -68,7 +82,12 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			.then(Mono.fromCompletionStage(
 					() -> this.strings.zadd(index, (double) checkpoint.sequence(), checkpoint.checkpointId())))
 			.then(Mono.fromCompletionStage(() -> this.strings.pexpire(index, ttl)))
-			.then(trim(index));
+			.then(trim(index))
+			// a run waits at its checkpoint while Redis is unreachable, as its events wait
+			// for the journal: the checkpoint is what a takeover needs, so it is not skipped
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, this.minRetryDelay)
+				.maxBackoff(this.maxRetryDelay)
+				.filter(RedisException.class::isInstance));
 	}
 
 	/** Drops the oldest checkpoints beyond the limit. */
@@ -100,9 +119,11 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	@Override
 	public Mono<Checkpoint> latest(String executionId) {
 		Objects.requireNonNull(executionId, "executionId");
-		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), -1, -1))
+		// the newest few, in case the newest one's key is gone while its index entry is not
+		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), -5, -1))
 			.flatMapMany(this::loadAll)
-			.next();
+			.last()
+			.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty());
 	}
 
 	private Flux<Checkpoint> loadAll(List<String> ids) {

@@ -1,18 +1,17 @@
 package io.graphstreaming.redis.journal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +26,9 @@ import io.graphstreaming.redis.RedisKeys;
  * reader asks for "everything after {@code n}" with the id {@code 0-n}. Each entry has
  * one field, {@code e}, the event's JSON (the same bytes the transports send).
  *
+ * <p>Appends are one Lua script per batch (atomic, one round trip) that checks the
+ * writer still holds the execution's lease before writing anything.
+ *
  * <p>Retention is Redis's: each append trims the stream to about {@code maxLength}
  * entries ({@code XADD MAXLEN ~}) and sets its expiry to the retention, which the
  * owner's lease renewal refreshes while a run is quiet.
@@ -35,7 +37,43 @@ public final class RedisEventLog {
 
 	static final String EVENT_FIELD = "e";
 
-	private static final String ALREADY_WRITTEN = "equal or smaller than the target stream top item";
+	static final String LEASE_LOST = "LEASE_LOST";
+
+	/**
+	 * KEYS: the stream, the lease. ARGV: token, lease ms, max length, retention ms, then a
+	 * sequence and its JSON per entry. Returns how many entries it added.
+	 */
+	private static final String APPEND = """
+			local holder = redis.call('get', KEYS[2])
+			if holder == false then
+			  redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[2])
+			elseif holder ~= ARGV[1] then
+			  return redis.error_reply('LEASE_LOST: the lease is held by ' .. holder)
+			end
+			local last = 0
+			local newest = redis.call('xrevrange', KEYS[1], '+', '-', 'COUNT', 1)
+			if #newest > 0 then
+			  last = tonumber(string.match(newest[1][1], '%-(%d+)$'))
+			end
+			local added = 0
+			for i = 5, #ARGV, 2 do
+			  local sequence = tonumber(ARGV[i])
+			  local id = '0-' .. ARGV[i]
+			  if sequence <= last then
+			    if #redis.call('xrange', KEYS[1], id, id) == 0 then
+			      return redis.error_reply('OUT_OF_ORDER: ' .. id .. ' is not after the newest entry 0-' .. last)
+			    end
+			  elseif last > 0 and sequence ~= last + 1 then
+			    return redis.error_reply('GAP: ' .. id .. ' would follow 0-' .. last)
+			  else
+			    redis.call('xadd', KEYS[1], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[i + 1])
+			    last = sequence
+			    added = added + 1
+			  end
+			end
+			redis.call('pexpire', KEYS[1], ARGV[4])
+			return added
+			""";
 
 	private final RedisAsyncCommands<String, byte[]> commands;
 
@@ -60,48 +98,73 @@ public final class RedisEventLog {
 	}
 
 	/**
-	 * Appends consecutive entries of one execution, pipelined, in order. Idempotent: an
-	 * entry Redis already holds (a retry after a lost answer) counts as written.
+	 * Appends consecutive entries of one execution in one script call, fenced by the
+	 * execution's lease: the script writes only while the lease holds the writer's token
+	 * (or nobody's, which it then takes: a lease that expired while Redis was unreachable
+	 * goes back to its owner unless another instance claimed it meanwhile), so an owner
+	 * that lost its execution to another instance can never write into its stream again.
+	 * Idempotent: an entry the stream already holds (a retry after a lost answer) is
+	 * skipped; an entry at or below the newest that the stream does not hold, or one that
+	 * would leave a gap, fails the call.
 	 * @param executionId the execution
 	 * @param entries consecutive entries
+	 * @param fence the lease and the writer's token
 	 * @param maxLength about how many entries the stream keeps
 	 * @param retention the stream's expiry from now
-	 * @return completes when every entry is in Redis
+	 * @return completes when every entry is in Redis; fails with {@link LeaseLostException}
+	 * when another instance holds the lease
 	 */
-	public CompletionStage<Void> append(String executionId, List<JournalEntry> entries, int maxLength,
-			Duration retention) {
-		String key = this.keys.events(executionId);
-		List<CompletableFuture<?>> writes = new ArrayList<>(entries.size() + 1);
-		for (JournalEntry entry : entries) {
-			XAddArgs args = new XAddArgs().id(RedisKeys.entryId(entry.sequence())).maxlen(maxLength)
-				.approximateTrimming(true);
-			writes.add(this.commands.xadd(key, args, Map.of(EVENT_FIELD, this.serializer.serialize(entry)))
-				.toCompletableFuture()
-				.exceptionally(RedisEventLog::writtenBefore));
+	public CompletionStage<Void> append(String executionId, List<JournalEntry> entries, LeaseFence fence,
+			int maxLength, Duration retention) {
+		for (int i = 1; i < entries.size(); i++) {
+			long previous = entries.get(i - 1).sequence();
+			if (entries.get(i).sequence() != previous + 1) {
+				throw new IllegalArgumentException("Entries of execution " + executionId
+						+ " must be consecutive but sequence " + entries.get(i).sequence() + " follows " + previous);
+			}
 		}
-		writes.add(this.commands.pexpire(key, retention.toMillis()).toCompletableFuture());
-		return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+		byte[][] arguments = new byte[4 + 2 * entries.size()][];
+		arguments[0] = bytes(fence.token());
+		arguments[1] = bytes(Long.toString(fence.lease().toMillis()));
+		arguments[2] = bytes(Integer.toString(maxLength));
+		arguments[3] = bytes(Long.toString(retention.toMillis()));
+		int next = 4;
+		for (JournalEntry entry : entries) {
+			arguments[next++] = bytes(Long.toString(entry.sequence()));
+			arguments[next++] = this.serializer.serialize(entry);
+		}
+		String[] scriptKeys = { this.keys.events(executionId), this.keys.lease(executionId) };
+		return this.commands.<Long>eval(APPEND, ScriptOutputType.INTEGER, scriptKeys, arguments)
+			.toCompletableFuture()
+			.handle((written, error) -> {
+				if (error == null) {
+					return null;
+				}
+				Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
+				String message = (cause != null) ? cause.getMessage() : null;
+				if (message != null && message.contains(LEASE_LOST)) {
+					throw new LeaseLostException(executionId, message.substring(message.indexOf(LEASE_LOST)));
+				}
+				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+			});
 	}
 
 	/**
-	 * Appends one event (written by an instance that is not the execution's runner: the
-	 * failure or cancellation recorded after a lost owner).
+	 * Appends one event as the holder of the execution's lease: the end an instance
+	 * records for an execution it claimed after its owner was lost.
 	 * @param event the event
+	 * @param fence the lease and the claimer's token
 	 * @param maxLength about how many entries the stream keeps
 	 * @param retention the stream's expiry from now
 	 * @return completes when written
 	 */
-	public CompletionStage<Void> append(GraphExecutionEvent event, int maxLength, Duration retention) {
-		return append(event.executionId(), List.of(new JournalEntry(event)), maxLength, retention);
+	public CompletionStage<Void> append(GraphExecutionEvent event, LeaseFence fence, int maxLength,
+			Duration retention) {
+		return append(event.executionId(), List.of(new JournalEntry(event)), fence, maxLength, retention);
 	}
 
-	private static @Nullable String writtenBefore(Throwable error) {
-		Throwable cause = (error instanceof java.util.concurrent.CompletionException) ? error.getCause() : error;
-		if (cause instanceof RedisCommandExecutionException ex && ex.getMessage() != null
-				&& ex.getMessage().contains(ALREADY_WRITTEN)) {
-			return null;
-		}
-		throw (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause);
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

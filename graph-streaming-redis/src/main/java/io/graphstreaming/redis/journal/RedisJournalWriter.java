@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -22,6 +23,9 @@ import io.graphstreaming.core.journal.JournalEntry;
  * local journal fills up to {@code maxBufferSize} and the execution pauses at its next
  * event, and nothing is dropped. Writes are batched naturally: everything that arrived
  * while a batch was in flight goes out, pipelined, in the next one.
+ *
+ * <p>Every batch is fenced by the execution's lease ({@link LeaseFence}): when another
+ * instance holds it, the writer stops at once and says so, rather than retrying.
  *
  * <p>A failed batch is retried (the same entries, so Redis's id check makes the retry
  * idempotent) with a delay that doubles from {@code minRetryDelay} to
@@ -49,6 +53,10 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 
 	private final Consumer<GraphExecutionEvent> terminalWritten;
 
+	private final LeaseFence fence;
+
+	private final Runnable leaseLost;
+
 	private final ArrayDeque<JournalEntry> pending = new ArrayDeque<>();
 
 	private boolean inFlight;
@@ -56,6 +64,13 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 	private int failures;
 
 	private volatile long written;
+
+	/**
+	 * Set by {@link #dispose()} (and a cancel): not {@link #isDisposed()}, which a
+	 * {@link BaseSubscriber} also reports once its upstream has completed, that is as soon
+	 * as the run has produced its terminal event, while entries may still wait here.
+	 */
+	private volatile boolean stopped;
 
 	/**
 	 * Creates a writer; subscribe it to the execution's entries.
@@ -67,11 +82,16 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 	 * @param minRetryDelay first delay after a failed write
 	 * @param maxRetryDelay longest delay between retries
 	 * @param timer schedules retries
+	 * @param fence the lease this writer writes under
 	 * @param terminalWritten told once the terminal event is in Redis
+	 * @param leaseLost told (once, instead of retrying) when another instance holds the
+	 * lease: the writer stops
 	 */
 	public RedisJournalWriter(String executionId, RedisEventLog log, int maxLength, Duration retention, int window,
-			Duration minRetryDelay, Duration maxRetryDelay, Scheduler timer,
-			Consumer<GraphExecutionEvent> terminalWritten) {
+			Duration minRetryDelay, Duration maxRetryDelay, Scheduler timer, LeaseFence fence,
+			Consumer<GraphExecutionEvent> terminalWritten, Runnable leaseLost) {
+		this.fence = Objects.requireNonNull(fence, "fence");
+		this.leaseLost = Objects.requireNonNull(leaseLost, "leaseLost");
 		this.executionId = Objects.requireNonNull(executionId, "executionId");
 		this.log = Objects.requireNonNull(log, "log");
 		this.maxLength = maxLength;
@@ -107,15 +127,23 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 	private void flush() {
 		List<JournalEntry> batch;
 		synchronized (this.pending) {
-			if (this.inFlight || this.pending.isEmpty()) {
+			if (this.inFlight || this.pending.isEmpty() || this.stopped) {
 				return;
 			}
 			this.inFlight = true;
 			batch = new ArrayList<>(this.pending);
 		}
-		this.log.append(this.executionId, batch, this.maxLength, this.retention).whenComplete((ignored, error) -> {
+		this.log.append(this.executionId, batch, this.fence, this.maxLength, this.retention)
+			.whenComplete((ignored, error) -> {
 			if (error != null) {
-				retryLater(error);
+				Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
+				if (cause instanceof LeaseLostException) {
+					dispose();
+					this.leaseLost.run();
+				}
+				else {
+					retryLater(error);
+				}
 				return;
 			}
 			if (this.failures > 0) {
@@ -141,6 +169,9 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 	}
 
 	private void retryLater(Throwable error) {
+		if (this.stopped) {
+			return;
+		}
 		int failure = ++this.failures;
 		if (failure == 1) {
 			LOGGER.log(System.Logger.Level.WARNING, "Writing the events of execution " + this.executionId
@@ -154,6 +185,21 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 			}
 			flush();
 		}, delay, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Stops the writer: nothing more is written or retried, even after the run's entries
+	 * have all arrived.
+	 */
+	@Override
+	public void dispose() {
+		this.stopped = true;
+		super.dispose();
+	}
+
+	@Override
+	protected void hookOnCancel() {
+		this.stopped = true;
 	}
 
 	@Override

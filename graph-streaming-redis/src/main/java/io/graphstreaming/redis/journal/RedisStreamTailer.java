@@ -42,6 +42,13 @@ public final class RedisStreamTailer implements AutoCloseable {
 
 	static final int COUNT = 256;
 
+	/**
+	 * {@code CLIENT UNBLOCK} attempts, 2 ms apart, for a tail left out of a read that
+	 * has not reached Redis yet (an unblock then finds nothing blocked): enough to cover
+	 * a busy machine's delay, after which the tail would wait for the block time.
+	 */
+	private static final int UNBLOCK_ATTEMPTS = 50;
+
 	private static final System.Logger LOGGER = System.getLogger(RedisStreamTailer.class.getName());
 
 	private final StatefulRedisConnection<String, byte[]> blocking;
@@ -118,7 +125,7 @@ public final class RedisStreamTailer implements AutoCloseable {
 			read();
 		}
 		else if (!tail.inFlight) {
-			unblock(tail, 3);
+			unblock(tail, UNBLOCK_ATTEMPTS);
 		}
 	}
 
@@ -203,6 +210,10 @@ public final class RedisStreamTailer implements AutoCloseable {
 
 	private void retryLater(Throwable error) {
 		this.blockedClientId = -1;
+		if (this.closed) {
+			this.reading.set(false);
+			return;
+		}
 		int failure = ++this.failures;
 		if (failure == 1) {
 			LOGGER.log(System.Logger.Level.WARNING, "Reading execution streams from Redis failed (" + error

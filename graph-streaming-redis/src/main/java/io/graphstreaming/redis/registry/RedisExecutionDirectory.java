@@ -18,7 +18,8 @@ import io.graphstreaming.redis.RedisKeys;
 
 /**
  * The execution registry and the owners' leases in Redis. A lease is a key holding the
- * owning instance's id with the lease duration as its expiry: the owner renews it, and
+ * owner's token (its instance id and a part unique to the claim) with the lease duration
+ * as its expiry: the owner renews it, and
  * when it expires any instance may claim it ({@code SET NX}), which makes the claim
  * atomic (exactly one instance takes an execution over). Renewal and release check the
  * holder in a script, so an instance that lost a lease never extends or deletes another
@@ -26,8 +27,14 @@ import io.graphstreaming.redis.RedisKeys;
  */
 public final class RedisExecutionDirectory {
 
-	private static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
-			+ "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+	/**
+	 * Renews a lease its holder still holds, or takes back one that expired (while Redis
+	 * was unreachable, say) and nobody claimed meanwhile; 0 when another token holds it.
+	 */
+	private static final String RENEW = "local holder = redis.call('get', KEYS[1]) "
+			+ "if holder == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) "
+			+ "elseif holder == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 "
+			+ "else return 0 end";
 
 	private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end";
@@ -49,15 +56,16 @@ public final class RedisExecutionDirectory {
 	/**
 	 * Records a new execution owned by an instance, with its lease.
 	 * @param record the execution
+	 * @param token the owner's lease token
 	 * @param lease the lease duration
 	 * @return completes when recorded
 	 */
-	public CompletionStage<Void> register(ExecutionRecord record, Duration lease) {
+	public CompletionStage<Void> register(ExecutionRecord record, String token, Duration lease) {
 		String id = record.executionId();
 		return CompletableFuture.allOf(
 				this.commands.hset(this.keys.execution(id), record.toHash()).toCompletableFuture(),
 				this.commands.sadd(this.keys.running(), id).toCompletableFuture(),
-				this.commands.set(this.keys.lease(id), record.instance(), SetArgs.Builder.px(lease.toMillis()))
+				this.commands.set(this.keys.lease(id), token, SetArgs.Builder.px(lease.toMillis()))
 					.toCompletableFuture());
 	}
 
@@ -122,13 +130,13 @@ public final class RedisExecutionDirectory {
 	/**
 	 * Claims an execution whose lease has expired (or never existed).
 	 * @param executionId the id
-	 * @param instance the claiming instance
+	 * @param token the claimer's lease token
 	 * @param lease the lease duration
-	 * @return {@code true} if this instance now holds the lease
+	 * @return {@code true} if the claimer now holds the lease
 	 */
-	public CompletionStage<Boolean> claim(String executionId, String instance, Duration lease) {
+	public CompletionStage<Boolean> claim(String executionId, String token, Duration lease) {
 		return this.commands
-			.set(this.keys.lease(executionId), instance, SetArgs.Builder.nx().px(lease.toMillis()))
+			.set(this.keys.lease(executionId), token, SetArgs.Builder.nx().px(lease.toMillis()))
 			.thenApply("OK"::equals);
 	}
 
@@ -142,17 +150,18 @@ public final class RedisExecutionDirectory {
 	}
 
 	/**
-	 * Renews leases this instance holds.
-	 * @param executionIds the executions
-	 * @param instance this instance
+	 * Renews leases, taking back those that expired unclaimed.
+	 * @param tokens the token of each execution's lease
 	 * @param lease the lease duration
-	 * @return per execution, whether the lease was still this instance's
+	 * @return per execution (in the order of {@code tokens}), whether its lease is still
+	 * held with its token
 	 */
-	public CompletionStage<List<Boolean>> renew(List<String> executionIds, String instance, Duration lease) {
-		List<CompletableFuture<Boolean>> renewals = executionIds.stream()
-			.map((id) -> this.commands
-				.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { this.keys.lease(id) }, instance,
-						Long.toString(lease.toMillis()))
+	public CompletionStage<List<Boolean>> renew(Map<String, String> tokens, Duration lease) {
+		List<CompletableFuture<Boolean>> renewals = tokens.entrySet()
+			.stream()
+			.map((held) -> this.commands
+				.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { this.keys.lease(held.getKey()) },
+						held.getValue(), Long.toString(lease.toMillis()))
 				.toCompletableFuture()
 				.thenApply((renewed) -> renewed != null && renewed > 0))
 			.toList();
@@ -161,14 +170,14 @@ public final class RedisExecutionDirectory {
 	}
 
 	/**
-	 * Gives up a lease if this instance holds it.
+	 * Gives up a lease if it is held with a token.
 	 * @param executionId the id
-	 * @param instance this instance
+	 * @param token the holder's token
 	 * @return completes when done
 	 */
-	public CompletionStage<Void> release(String executionId, String instance) {
+	public CompletionStage<Void> release(String executionId, String token) {
 		return this.commands
-			.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.lease(executionId) }, instance)
+			.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.lease(executionId) }, token)
 			.thenAccept((ignored) -> {
 			});
 	}

@@ -3,11 +3,13 @@ package io.graphstreaming.redis.registry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,7 @@ import io.graphstreaming.core.journal.ConsumerSpec;
 import io.graphstreaming.core.options.OverflowPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.redis.RedisKeys;
+import io.graphstreaming.redis.journal.LeaseFence;
 import io.graphstreaming.redis.journal.RedisEventLog;
 import io.graphstreaming.redis.journal.RedisJournalWriter;
 import io.graphstreaming.redis.journal.RedisStreamTailer;
@@ -67,8 +70,10 @@ import io.graphstreaming.spring.registry.SharedStoreUnavailableException;
  * <li><b>Cancel</b>: on the owner it cancels the run; elsewhere it records the request in
  * the hash and publishes it on the control channel, and the owner cancels.</li>
  * <li><b>Leases and takeover</b>: the owner renews its leases every third of the lease
- * duration. Every instance scans the running set every half lease; an execution whose
- * lease has expired is claimed by exactly one instance ({@code SET NX}), which continues
+ * duration (taking back a lease that expired while Redis was unreachable). Every instance
+ * scans the running set every half lease; after Redis has answered its scans for a whole
+ * lease, an execution whose lease has expired is claimed by exactly one instance
+ * ({@code SET NX}, with a token unique to the claim that fences every later write), which continues
  * it from its newest checkpoint after the stream's last event (the first new event is
  * {@code CheckpointRestored}), or, without a checkpoint, ends it with
  * {@code ExecutionFailed} ("owner lost").</li>
@@ -108,6 +113,11 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 	private volatile @Nullable Disposable scan;
 
 	private volatile boolean stopped;
+
+	/** When Redis last started answering this instance's scans again; -1 while it does not. */
+	private volatile long redisAnsweringSince = System.nanoTime() - Duration.ofDays(1).toNanos();
+
+	private int renewalFailures;
 
 	/**
 	 * Creates the sharing; {@link #start()} begins lease renewal, takeover scans and the
@@ -191,7 +201,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		String id = run.executionId();
 		ExecutionRecord record = new ExecutionRecord(id, graphId, "created", instanceId(), owner, run.createdAt(),
 				resumedFrom, null);
-		OwnedRun ownedRun = new OwnedRun(run, options);
+		OwnedRun ownedRun = new OwnedRun(run, options, newToken());
 		this.owned.put(id, ownedRun);
 		GraphExecution replica;
 		try {
@@ -203,7 +213,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 			run.journal().close();
 			throw ex;
 		}
-		ownedRun.registered = retrying(() -> this.directory.register(record, this.settings.lease()),
+		ownedRun.registered = retrying(() -> this.directory.register(record, ownedRun.token, this.settings.lease()),
 				"register execution " + id);
 		return replica;
 	}
@@ -255,18 +265,28 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		if (this.stopped || this.owned.isEmpty()) {
 			return;
 		}
-		List<String> ids = new ArrayList<>(this.owned.keySet());
-		this.directory.renew(ids, instanceId(), this.settings.lease()).whenComplete((renewed, error) -> {
+		Map<String, String> tokens = new LinkedHashMap<>();
+		Map<String, OwnedRun> runs = new LinkedHashMap<>();
+		this.owned.forEach((id, run) -> {
+			tokens.put(id, run.token);
+			runs.put(id, run);
+		});
+		List<String> ids = new ArrayList<>(tokens.keySet());
+		this.directory.renew(tokens, this.settings.lease()).whenComplete((renewed, error) -> {
 			if (error != null) {
-				LOGGER.log(System.Logger.Level.WARNING, "Renewing the leases of " + ids.size()
-						+ " executions failed (" + error + "); other instances take them over if this lasts "
-						+ this.settings.lease());
+				redisFailed();
+				if (this.renewalFailures++ == 0) {
+					LOGGER.log(System.Logger.Level.WARNING, "Renewing the leases of " + ids.size()
+							+ " executions failed (" + error + "); they go back to this instance when Redis answers "
+							+ "again, unless it stays unreachable so long that others take them over");
+				}
 				return;
 			}
+			this.renewalFailures = 0;
 			for (int i = 0; i < ids.size(); i++) {
 				String id = ids.get(i);
-				OwnedRun run = this.owned.get(id);
-				if (run == null) {
+				OwnedRun run = runs.get(id);
+				if (this.owned.get(id) != run) {
 					continue;
 				}
 				if (renewed.get(i)) {
@@ -298,25 +318,33 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		}
 		this.directory.running().whenComplete((running, error) -> {
 			if (error != null || running == null) {
+				redisFailed();
+				return;
+			}
+			if (!redisSteady()) {
+				// a lease that expired while Redis was unreachable is its owner's to take back
+				// first (its renewal does within a third of a lease): no claims until Redis has
+				// answered for a whole lease
 				return;
 			}
 			for (String id : running) {
 				if (this.owned.containsKey(id) || this.takingOver.contains(id)) {
 					continue;
 				}
+				String token = newToken();
 				this.directory.leased(id)
 					.thenCompose((leased) -> leased ? CompletableFuture.completedFuture(false)
-							: this.directory.claim(id, instanceId(), this.settings.lease()))
+							: this.directory.claim(id, token, this.settings.lease()))
 					.whenComplete((claimed, claimError) -> {
 						if (claimError == null && Boolean.TRUE.equals(claimed) && this.takingOver.add(id)) {
 							this.blocking.schedule(() -> {
 								try {
-									takeOver(id);
+									takeOver(id, token);
 								}
 								catch (RuntimeException ex) {
 									LOGGER.log(System.Logger.Level.ERROR, "Taking over execution " + id + " failed",
 											ex);
-									this.directory.release(id, instanceId());
+									this.directory.release(id, token);
 								}
 								finally {
 									this.takingOver.remove(id);
@@ -328,7 +356,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		});
 	}
 
-	private void takeOver(String id) {
+	private void takeOver(String id, String token) {
 		ExecutionRecord record = await(this.directory.find(id), "find execution " + id);
 		if (record == null) {
 			// its hash expired: nothing left to continue
@@ -339,7 +367,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		if (!registry.graphIds().contains(record.graphId())) {
 			LOGGER.log(System.Logger.Level.INFO, "Execution " + id + " of graph '" + record.graphId()
 					+ "' lost its owner, but this instance does not have that graph; leaving it to one that does");
-			await(this.directory.release(id, instanceId()), "release " + id);
+			await(this.directory.release(id, token), "release " + id);
 			return;
 		}
 		GraphExecutor executor = registry.executor(record.graphId());
@@ -348,7 +376,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		long head = (last != null) ? last.sequence() : 0;
 		if (last != null && last.isTerminal()) {
 			// the owner wrote the end but died before recording it
-			finish(id, last, options);
+			finish(id, last, options, token);
 			return;
 		}
 		Instant now = Instant.now();
@@ -356,7 +384,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		String reason = record.cancelRequested();
 		if (reason != null) {
 			endForOwner(new ExecutionCancelledEvent(id, record.graphId(), head + 1, now, elapsed, null, reason),
-					options);
+					options, token);
 			return;
 		}
 		CheckpointStore store = executor.checkpointStore();
@@ -368,11 +396,11 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 			endForOwner(new ExecutionFailedEvent(id, record.graphId(), head + 1, now, elapsed, null, OWNER_LOST,
 					"owner lost: instance " + record.instance()
 							+ " stopped renewing its lease and the execution has no checkpoint to continue from"),
-					options);
+					options, token);
 			return;
 		}
 		GraphExecution run = executor.continueExecution(id, checkpoint, options, head);
-		OwnedRun ownedRun = new OwnedRun(run, options);
+		OwnedRun ownedRun = new OwnedRun(run, options, token);
 		ownedRun.registered = CompletableFuture.completedFuture(null);
 		this.owned.put(id, ownedRun);
 		await(this.directory.owner(id, instanceId()), "record the new owner of " + id);
@@ -382,16 +410,35 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 	}
 
 	/** Writes the terminal event of an execution whose owner was lost, then records the end. */
-	private void endForOwner(GraphExecutionEvent terminal, StreamingExecutionOptions options) {
-		await(this.log.append(terminal, options.journalMaxEvents(), options.journalRetention()),
-				"end execution " + terminal.executionId());
-		finish(terminal.executionId(), terminal, options);
+	private void endForOwner(GraphExecutionEvent terminal, StreamingExecutionOptions options, String token) {
+		await(this.log.append(terminal, new LeaseFence(token, this.settings.lease()), options.journalMaxEvents(),
+				options.journalRetention()), "end execution " + terminal.executionId());
+		finish(terminal.executionId(), terminal, options, token);
 	}
 
-	private void finish(String id, GraphExecutionEvent terminal, StreamingExecutionOptions options) {
+	private void finish(String id, GraphExecutionEvent terminal, StreamingExecutionOptions options, String token) {
 		retrying(() -> this.directory
 			.finished(id, statusOf(terminal), terminal.timestamp(), options.journalRetention())
-			.thenCompose((ignored) -> this.directory.release(id, instanceId())), "record the end of " + id);
+			.thenCompose((ignored) -> this.directory.release(id, token)), "record the end of " + id);
+	}
+
+	private String newToken() {
+		return instanceId() + "/" + UUID.randomUUID();
+	}
+
+	private void redisFailed() {
+		this.redisAnsweringSince = -1;
+	}
+
+	/** Whether Redis has answered this instance's scans for at least a lease. */
+	private boolean redisSteady() {
+		long since = this.redisAnsweringSince;
+		long now = System.nanoTime();
+		if (since < 0) {
+			this.redisAnsweringSince = now;
+			return false;
+		}
+		return now - since >= this.settings.lease().toNanos();
 	}
 
 	private static String statusOf(GraphExecutionEvent terminal) {
@@ -456,15 +503,20 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 
 		final StreamingExecutionOptions options;
 
+		final String token;
+
 		volatile CompletableFuture<Void> registered = new CompletableFuture<>();
+
+		private volatile boolean abandoned;
 
 		private final AtomicBoolean writing = new AtomicBoolean();
 
 		private volatile @Nullable RedisJournalWriter writer;
 
-		OwnedRun(GraphExecution run, StreamingExecutionOptions options) {
+		OwnedRun(GraphExecution run, StreamingExecutionOptions options, String token) {
 			this.run = run;
 			this.options = options;
+			this.token = token;
 		}
 
 		/** Starts the run (if idle) by attaching the writer; idempotent. */
@@ -478,7 +530,8 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 						this.options.journalMaxEvents(), this.options.journalRetention(),
 						Math.max(1, this.options.maxBufferSize()), RedisExecutionSharing.this.settings.minRetryDelay(),
 						RedisExecutionSharing.this.settings.maxRetryDelay(), RedisExecutionSharing.this.timer,
-						(terminal) -> written(terminal));
+						new LeaseFence(this.token, RedisExecutionSharing.this.settings.lease()), this::written,
+						() -> lostLease(id, this));
 				this.writer = created;
 				ConsumerSpec spec = new ConsumerSpec(this.run.journal().head(), EventFilter.all(), OverflowPolicy.BLOCK,
 						Math.max(1, this.options.maxBufferSize()), Math.max(1, this.options.maxBufferSize()), 1,
@@ -493,14 +546,18 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		}
 
 		private void written(GraphExecutionEvent terminal) {
+			if (this.abandoned) {
+				return;
+			}
 			String id = this.run.executionId();
 			RedisExecutionSharing.this.owned.remove(id, this);
-			finish(id, terminal, this.options);
+			finish(id, terminal, this.options, this.token);
 			this.run.journal().close();
 		}
 
 		/** Stops writing without a terminal event: another instance owns the run now. */
 		void abandon() {
+			this.abandoned = true;
 			RedisJournalWriter current = this.writer;
 			if (current != null) {
 				current.dispose();

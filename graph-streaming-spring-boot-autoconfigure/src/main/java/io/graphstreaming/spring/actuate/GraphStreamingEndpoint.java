@@ -5,6 +5,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -72,6 +75,18 @@ public class GraphStreamingEndpoint {
 	public @Nullable ExecutionReport cancel(@Selector String executionId) {
 		return this.graphs.lookup(executionId).map((execution) -> {
 			execution.cancel("cancelled through the graphstreaming actuator endpoint");
+			if (execution.isReplica()) {
+				// its owner may be another instance: give the terminal event a moment to arrive
+				try {
+					execution.result().toFuture().get(2, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					// report the status as it is now
+				}
+			}
 			return ExecutionReport.of(execution, Instant.now());
 		}).orElse(null);
 	}

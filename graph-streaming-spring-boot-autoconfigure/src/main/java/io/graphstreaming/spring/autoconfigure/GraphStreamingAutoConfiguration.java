@@ -128,7 +128,8 @@ public final class GraphStreamingAutoConfiguration {
 			case FILE -> new FileCheckpointStore(checkpointDirectory(checkpoints.getDirectory()), codec,
 					checkpoints.getMaxPerExecution());
 			case REDIS -> throw new InvalidConfigurationPropertyValueException("graph.streaming.checkpoints.store",
-					"redis", "needs the module io.graphstreaming:graph-streaming-redis on the classpath");
+					"redis", "needs graph.streaming.journal.type=redis and the module "
+							+ "io.graphstreaming:graph-streaming-redis on the classpath");
 		};
 	}
 

@@ -130,7 +130,9 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 	private static double countActive(ExecutionRegistry registry, String graphId) {
 		long count = 0;
 		for (GraphExecution execution : registry.executions()) {
-			if (execution.graphId().equals(graphId) && !execution.status().isFinished()) {
+			// runs of this instance only: with shared executions every instance also holds
+			// replicas of the others' runs, which their owners count
+			if (execution.graphId().equals(graphId) && !execution.status().isFinished() && execution.runsHere()) {
 				count++;
 			}
 		}

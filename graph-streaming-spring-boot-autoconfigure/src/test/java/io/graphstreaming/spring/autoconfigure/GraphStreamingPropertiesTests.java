@@ -131,6 +131,8 @@ class GraphStreamingPropertiesTests {
 		cases.add(new PropertyCase("journal.retention", "2m", (p) -> p.getJournal().getRetention(),
 				Duration.ofMinutes(5), Duration.ofMinutes(2)));
 		cases.add(new PropertyCase("journal.max-events", "500", (p) -> p.getJournal().getMaxEvents(), 10_000, 500));
+		cases.add(new PropertyCase("journal.type", "redis", (p) -> p.getJournal().getType(),
+				GraphStreamingProperties.Journal.JournalType.MEMORY, GraphStreamingProperties.Journal.JournalType.REDIS));
 		cases.add(new PropertyCase("execution.max-concurrent", "20", (p) -> p.getExecution().getMaxConcurrent(), 1000,
 				20));
 		cases.add(new PropertyCase("execution.disconnect-policy", "cancel",
@@ -504,6 +506,7 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("checkpoints.every-nodes=0", "checkpoints.every-nodes"),
 				Arguments.of("checkpoints.max-per-execution=-1", "checkpoints.max-per-execution"),
 				Arguments.of("checkpoints.store=database", "checkpoints.store"),
+				Arguments.of("journal.type=cassandra", "journal.type"),
 				Arguments.of("security.admin-role=GRAPH ADMIN", "security.admin-role"),
 				Arguments.of("shutdown.mode=later", "shutdown.mode"),
 				Arguments.of("shutdown.await=-1s", "shutdown.await"),

@@ -31,6 +31,7 @@ import io.graphstreaming.spring.web.polling.GraphPollingHandler;
 import io.graphstreaming.spring.web.sse.GraphSseHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link GraphStreamingWebFluxAutoConfiguration}.
@@ -258,6 +259,12 @@ class GraphStreamingWebFluxAutoConfigurationTests {
 					.returnResult(String.class)
 					.getResponseHeaders()
 					.getFirst("Location");
+				// The run starts on another thread: wait for its first three events (it then
+				// waits for ever) before asking for what comes after them.
+				String idleId = idle.substring(idle.lastIndexOf('/') + 1);
+				GraphRegistry graphs = context.getBean(GraphRegistry.class);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> graphs.execution("one", idleId).eventCount() >= 3);
 				// Capped at 50 ms, a 60 s wait answers long before the client's timeout.
 				client.mutate()
 					.responseTimeout(Duration.ofSeconds(5))
