@@ -61,7 +61,11 @@ public final class RedisEventLog {
 			  local id = '0-' .. ARGV[i]
 			  if sequence <= last then
 			    if #redis.call('xrange', KEYS[1], id, id) == 0 then
-			      return redis.error_reply('OUT_OF_ORDER: ' .. id .. ' is not after the newest entry 0-' .. last)
+			      -- not held: fine only if trimmed away after an earlier attempt wrote it
+			      local oldest = redis.call('xrange', KEYS[1], '-', '+', 'COUNT', 1)
+			      if #oldest == 0 or sequence >= tonumber(string.match(oldest[1][1], '%-(%d+)$')) then
+			        return redis.error_reply('OUT_OF_ORDER: ' .. id .. ' is not after the newest entry 0-' .. last)
+			      end
 			    end
 			  elseif last > 0 and sequence ~= last + 1 then
 			    return redis.error_reply('GAP: ' .. id .. ' would follow 0-' .. last)
@@ -103,8 +107,8 @@ public final class RedisEventLog {
 	 * (or nobody's, which it then takes: a lease that expired while Redis was unreachable
 	 * goes back to its owner unless another instance claimed it meanwhile), so an owner
 	 * that lost its execution to another instance can never write into its stream again.
-	 * Idempotent: an entry the stream already holds (a retry after a lost answer) is
-	 * skipped; an entry at or below the newest that the stream does not hold, or one that
+	 * Idempotent: an entry the stream already holds, or has trimmed since (a retry after
+	 * a lost answer), is skipped; an entry at or below the newest that the stream does not hold, or one that
 	 * would leave a gap, fails the call.
 	 * @param executionId the execution
 	 * @param entries consecutive entries
