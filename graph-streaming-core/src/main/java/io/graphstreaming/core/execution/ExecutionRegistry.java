@@ -22,6 +22,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import io.graphstreaming.core.checkpoint.Checkpoint;
+import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 /**
@@ -159,15 +160,33 @@ public final class ExecutionRegistry implements AutoCloseable {
 	 */
 	public GraphExecution follow(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed,
 			boolean runsHere) {
+		return follow(shared, options, feed, runsHere, List.of());
+	}
+
+	/**
+	 * Registers a replica that already holds the events recorded so far (see
+	 * {@link #follow(SharedExecution, StreamingExecutionOptions, ExecutionFeed, boolean)}):
+	 * an instance finding an execution another one runs answers status and resume
+	 * requests for those events at once, without waiting for its feed to catch up.
+	 * @param shared what the shared store knows of it
+	 * @param options the options of its graph on this instance
+	 * @param feed where its newer events come from
+	 * @param runsHere whether the run is started on this instance
+	 * @param recorded consecutive events from {@code shared.startAfter() + 1}
+	 * @return the (idle) replica, or the execution already registered under that id
+	 */
+	public GraphExecution follow(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed,
+			boolean runsHere, List<GraphExecutionEvent> recorded) {
 		Objects.requireNonNull(shared, "shared");
+		Objects.requireNonNull(recorded, "recorded");
 		GraphExecution existing = this.executions.get(shared.executionId());
 		if (existing != null) {
 			return existing;
 		}
 		if (runsHere) {
-			return register(() -> GraphExecution.replica(shared, options, feed), shared.owner());
+			return register(() -> GraphExecution.replica(shared, options, feed, recorded), shared.owner());
 		}
-		GraphExecution replica = GraphExecution.replica(shared, options, feed);
+		GraphExecution replica = GraphExecution.replica(shared, options, feed, recorded);
 		GraphExecution raced = this.executions.putIfAbsent(shared.executionId(), replica);
 		return (raced != null) ? raced : replica;
 	}

@@ -1,6 +1,7 @@
 package io.graphstreaming.core.execution;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -159,7 +160,41 @@ public final class GraphExecution {
 	 * @return the replica
 	 */
 	static GraphExecution replica(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed) {
-		return new GraphExecution(shared, options, feed);
+		return replica(shared, options, feed, List.of());
+	}
+
+	/**
+	 * Creates an idle replica holding the events already recorded, so that it answers
+	 * status and resume requests for them at once; {@link #start()} then tails the feed
+	 * after the last of them (and does nothing if they end with the terminal event).
+	 * @param shared what the shared store knows of it
+	 * @param options the options of its graph on this instance
+	 * @param feed where its newer events come from
+	 * @param recorded consecutive events from {@code shared.startAfter() + 1}
+	 * @return the replica
+	 */
+	static GraphExecution replica(SharedExecution shared, StreamingExecutionOptions options, ExecutionFeed feed,
+			List<GraphExecutionEvent> recorded) {
+		GraphExecution replica = new GraphExecution(shared, options, feed);
+		for (GraphExecutionEvent event : recorded) {
+			replica.replicate(event);
+		}
+		return replica;
+	}
+
+	/**
+	 * Appends one event of a replica's feed; {@code true} once it was the terminal one.
+	 */
+	private boolean replicate(GraphExecutionEvent event) {
+		this.journal.append(event);
+		if (event instanceof NodeStartedEvent started) {
+			this.replicaNode = started.nodeId();
+		}
+		if (event.isTerminal()) {
+			ended(event);
+			return true;
+		}
+		return false;
 	}
 
 	/**
@@ -466,12 +501,7 @@ public final class GraphExecution {
 
 		@Override
 		protected void hookOnNext(GraphExecutionEvent event) {
-			GraphExecution.this.journal.append(event);
-			if (event instanceof NodeStartedEvent started) {
-				GraphExecution.this.replicaNode = started.nodeId();
-			}
-			if (event.isTerminal()) {
-				ended(event);
+			if (replicate(event)) {
 				return;
 			}
 			// One request per appended event: paid at once while the journal has room, owed

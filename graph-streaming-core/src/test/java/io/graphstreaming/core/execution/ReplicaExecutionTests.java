@@ -78,6 +78,37 @@ class ReplicaExecutionTests {
 	}
 
 	@Test
+	void aReplicaFollowedWithTheRecordedEventsAnswersForThemAtOnceAndTailsTheFeedAfterTheLast() {
+		Recorded run = Recorded.of(TestGraphs.chain("chain", "a", "b", "c").createExecution(Map.of(), this.options));
+		TestFeed feed = TestFeed.recorded(run.events, false);
+
+		GraphExecution replica = registry(10).follow(run.shared(0), this.options, feed, false,
+				run.events.subList(0, 9));
+		assertThat(replica.eventCount()).as("before any feed").isEqualTo(9);
+		assertThat(replica.journal().read(4, 100, EventFilter.all()).entries()).extracting(JournalEntry::event)
+			.containsExactlyElementsOf(run.events.subList(4, 9));
+		List<GraphExecutionEvent> rest = replica.stream(9).flux().collectList().block(TIMEOUT);
+
+		assertThat(feed.subscribedAfter).as("the feed is read after the last recorded event").containsExactly(9L);
+		assertThat(rest).containsExactlyElementsOf(run.events.subList(9, run.events.size()));
+		assertThat(replica.status()).isEqualTo(ExecutionStatus.COMPLETED);
+	}
+
+	@Test
+	void aReplicaFollowedWithItsTerminalEventIsFinishedAndNeverReadsItsFeed() {
+		Recorded run = Recorded.of(TestGraphs.chain("chain", "a").createExecution(Map.of(), this.options));
+		TestFeed feed = TestFeed.recorded(run.events, false);
+
+		GraphExecution replica = registry(10).follow(run.shared(0), this.options, feed, false, run.events).start();
+
+		assertThat(replica.status()).isEqualTo(ExecutionStatus.COMPLETED);
+		assertThat(replica.finishedAt()).isEqualTo(run.last().timestamp());
+		assertThat(replica.result().block(TIMEOUT).status()).isEqualTo(ExecutionStatus.COMPLETED);
+		assertThat(replica.stream().flux().collectList().block(TIMEOUT)).containsExactlyElementsOf(run.events);
+		assertThat(feed.subscribedAfter).isEmpty();
+	}
+
+	@Test
 	void aLocalRunIsNeitherAReplicaNorElsewhere() {
 		GraphExecution local = TestGraphs.chain("chain", "a").createExecution(Map.of(), this.options);
 

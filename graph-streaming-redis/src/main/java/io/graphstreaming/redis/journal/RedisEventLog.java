@@ -192,6 +192,17 @@ public final class RedisEventLog {
 	}
 
 	/**
+	 * Every event an execution's stream still holds, oldest first (at most about the
+	 * journal's max events, which trimming keeps it to).
+	 * @param executionId the execution
+	 * @return the events, empty if the stream is empty or gone
+	 */
+	public CompletionStage<List<GraphExecutionEvent>> all(String executionId) {
+		return this.commands.xrange(this.keys.events(executionId), Range.unbounded())
+			.thenApply((messages) -> messages.stream().map(this::decode).toList());
+	}
+
+	/**
 	 * The sequence of the oldest event an execution's stream still holds.
 	 * @param executionId the execution
 	 * @return the sequence, or 0 if the stream is empty or gone

@@ -70,6 +70,18 @@ public final class RedisExecutionDirectory {
 	}
 
 	/**
+	 * Removes an execution that was registered but never created here after all (this
+	 * instance refused it): its record, its place in the running set and its lease.
+	 * @param executionId the id
+	 * @return completes when removed
+	 */
+	public CompletionStage<Void> forget(String executionId) {
+		return CompletableFuture.allOf(this.commands.del(this.keys.execution(executionId)).toCompletableFuture(),
+				this.commands.srem(this.keys.running(), executionId).toCompletableFuture(),
+				this.commands.del(this.keys.lease(executionId)).toCompletableFuture());
+	}
+
+	/**
 	 * What the registry knows of an execution.
 	 * @param executionId the id
 	 * @return the record, or {@code null}

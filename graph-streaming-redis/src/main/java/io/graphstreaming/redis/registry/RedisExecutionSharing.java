@@ -202,20 +202,28 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		ExecutionRecord record = new ExecutionRecord(id, graphId, "created", instanceId(), owner, run.createdAt(),
 				resumedFrom, null);
 		OwnedRun ownedRun = new OwnedRun(run, options, newToken());
-		this.owned.put(id, ownedRun);
-		GraphExecution replica;
+		// Recorded before the id is handed out: a client that gets it from this answer may
+		// ask any instance for it at once. Without Redis there is no execution to start.
 		try {
-			replica = this.local.follow(new SharedExecution(id, graphId, run.createdAt(), owner, resumedFrom, 0),
+			await(this.directory.register(record, ownedRun.token, this.settings.lease()), "register execution " + id);
+		}
+		catch (SharedStoreUnavailableException ex) {
+			run.journal().close();
+			this.directory.forget(id);
+			throw ex;
+		}
+		ownedRun.registered = CompletableFuture.completedFuture(null);
+		this.owned.put(id, ownedRun);
+		try {
+			return this.local.follow(new SharedExecution(id, graphId, run.createdAt(), owner, resumedFrom, 0),
 					options, new Feed(id), true);
 		}
 		catch (RuntimeException ex) {
 			this.owned.remove(id);
 			run.journal().close();
+			this.directory.forget(id);
 			throw ex;
 		}
-		ownedRun.registered = retrying(() -> this.directory.register(record, ownedRun.token, this.settings.lease()),
-				"register execution " + id);
-		return replica;
 	}
 
 	@Override
@@ -232,11 +240,14 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		if (!registry.graphIds().contains(record.graphId())) {
 			return Optional.empty();
 		}
-		long first = await(this.log.firstSequence(executionId), "read execution " + executionId);
+		// what the stream holds now goes into the replica before anyone sees it: a resume
+		// after any of those sequences, or a status, is answered at once
+		List<GraphExecutionEvent> recorded = await(this.log.all(executionId), "read execution " + executionId);
+		long startAfter = recorded.isEmpty() ? 0 : recorded.get(0).sequence() - 1;
 		SharedExecution shared = new SharedExecution(executionId, record.graphId(), record.createdAt(),
-				record.owner(), record.resumedFrom(), Math.max(0, first - 1));
+				record.owner(), record.resumedFrom(), startAfter);
 		GraphExecution replica = this.local.follow(shared, registry.options(record.graphId()), new Feed(executionId),
-				false);
+				false, recorded);
 		return Optional.of(replica.start());
 	}
 

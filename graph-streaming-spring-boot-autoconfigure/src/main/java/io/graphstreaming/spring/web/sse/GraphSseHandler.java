@@ -340,10 +340,16 @@ public class GraphSseHandler {
 			EventFrameEncoder encoder, EventFrameEncoder.Format format, StreamLimiter.Permit permit) {
 		StreamingExecutionOptions options = execution.options();
 		AtomicBoolean terminalSent = new AtomicBoolean();
-		Flux<DataBuffer> events = entries(execution, after, filter, terminalSent).map(encoder::encode);
+		// Heartbeats are merged in as markers and every frame is encoded after the merge:
+		// pooled buffers never wait in the merge's queues, where a cancel racing the merge
+		// could leak one or release it twice (seen with replicas, whose events arrive on
+		// the Redis client's threads).
+		Flux<Object> frames = entries(execution, after, filter, terminalSent).cast(Object.class);
 		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
-			events = withHeartbeats(events, options.heartbeatInterval(), encoder::heartbeat);
+			frames = withHeartbeats(frames, options.heartbeatInterval(), () -> HEARTBEAT);
 		}
+		Flux<DataBuffer> events = frames
+			.map((frame) -> (frame == HEARTBEAT) ? encoder.heartbeat() : encoder.encode((JournalEntry) frame));
 		return finishing(events, terminalSent, permit);
 	}
 
