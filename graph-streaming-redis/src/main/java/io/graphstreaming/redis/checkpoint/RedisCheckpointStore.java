@@ -1,5 +1,6 @@
 package io.graphstreaming.redis.checkpoint;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -87,7 +88,20 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			// for the journal: the checkpoint is what a takeover needs, so it is not skipped
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, this.minRetryDelay)
 				.maxBackoff(this.maxRetryDelay)
-				.filter(RedisException.class::isInstance));
+				.filter(RedisCheckpointStore::isRedisUnreachable));
+	}
+
+	/**
+	 * A Redis error, or the connection's own (a command in flight when the connection is
+	 * reset fails with the socket's {@code IOException}); not a codec error.
+	 */
+	static boolean isRedisUnreachable(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RedisException || cause instanceof IOException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** Drops the oldest checkpoints beyond the limit. */

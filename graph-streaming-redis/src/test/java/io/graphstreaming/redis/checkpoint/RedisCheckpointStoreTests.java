@@ -79,6 +79,18 @@ class RedisCheckpointStoreTests {
 	}
 
 	@Test
+	void savesAreRetriedOnRedisAndConnectionErrorsButNotOnOthers() {
+		assertThat(RedisCheckpointStore.isRedisUnreachable(new io.lettuce.core.RedisException("Connection disconnected")))
+			.isTrue();
+		// a command in flight when the connection is reset fails with the socket's error
+		assertThat(RedisCheckpointStore.isRedisUnreachable(
+				new java.util.concurrent.CompletionException(new java.io.IOException("Connection reset by peer"))))
+			.isTrue();
+		assertThat(RedisCheckpointStore.isRedisUnreachable(new IllegalArgumentException("not serializable")))
+			.isFalse();
+	}
+
+	@Test
 	void aSavedCheckpointShouldLoadBackEqualAsJson() {
 		RedisCheckpointStore store = store(10);
 		Checkpoint checkpoint = checkpoint("e1", 1, 7);
