@@ -37,6 +37,8 @@ public record ExecutionRecord(String executionId, String graphId, String status,
 
 	static final String CANCEL = "cancel";
 
+	static final String STARTED_AT = "startedAt";
+
 	static final String FINISHED_AT = "finishedAt";
 
 	public ExecutionRecord {

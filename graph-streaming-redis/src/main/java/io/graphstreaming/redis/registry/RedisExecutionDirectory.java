@@ -119,6 +119,17 @@ public final class RedisExecutionDirectory {
 	}
 
 	/**
+	 * Records that an execution's run has started (on its owner).
+	 * @param executionId the id
+	 * @param startedAt when
+	 * @return completes when recorded
+	 */
+	public CompletionStage<Long> started(String executionId, Instant startedAt) {
+		return this.commands.hset(this.keys.execution(executionId), Map.of(ExecutionRecord.STATUS, "running",
+				ExecutionRecord.STARTED_AT, Long.toString(startedAt.toEpochMilli())));
+	}
+
+	/**
 	 * Records the instance that now runs an execution (after a takeover).
 	 * @param executionId the id
 	 * @param instance the instance

@@ -544,6 +544,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 						new LeaseFence(this.token, RedisExecutionSharing.this.settings.lease()), this::written,
 						() -> lostLease(id, this));
 				this.writer = created;
+				RedisExecutionSharing.this.directory.started(id, Instant.now());
 				ConsumerSpec spec = new ConsumerSpec(this.run.journal().head(), EventFilter.all(), OverflowPolicy.BLOCK,
 						Math.max(1, this.options.maxBufferSize()), Math.max(1, this.options.maxBufferSize()), 1,
 						this.options.producerFlushInterval(), RedisExecutionSharing.this.timer, ConsumerListener.NONE);

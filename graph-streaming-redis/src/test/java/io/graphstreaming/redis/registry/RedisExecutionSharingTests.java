@@ -196,7 +196,9 @@ class RedisExecutionSharingTests {
 				.noneMatch(GraphExecutionEvent::isTerminal);
 			assertThat(redis.get(this.keys.lease(id))).as("the new owner's lease is not released").isEqualTo(other);
 			assertThat(redis.pttl(this.keys.lease(id))).isGreaterThan(55_000L);
-			assertThat(redis.hget(this.keys.execution(id), "status")).as("no end recorded").isEqualTo("created");
+			assertThat(redis.hget(this.keys.execution(id), "status")).as("recorded as started, no end recorded")
+				.isEqualTo("running");
+			assertThat(redis.hexists(this.keys.execution(id), "startedAt")).isTrue();
 			assertThat(redis.hexists(this.keys.execution(id), "finishedAt")).isFalse();
 			assertThat(redis.ttl(this.keys.execution(id))).isEqualTo(-1);
 			assertThat(redis.smembers(this.keys.running())).containsExactly(id);
