@@ -388,8 +388,11 @@ public final class GraphExecution {
 			if (this.status.get().isFinished()) {
 				return false;
 			}
+			// ask first, then tail: an owner that has not started the run cancels it
+			// without starting it, and the tail brings its ExecutionCancelled
+			boolean sent = source.cancel(reason);
 			start();
-			return source.cancel(reason);
+			return sent;
 		}
 		this.cancelReason = reason;
 		if (this.status.compareAndSet(ExecutionStatus.CREATED, ExecutionStatus.CANCELLED)) {

@@ -11,6 +11,8 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import io.graphstreaming.core.checkpoint.Checkpoint;
@@ -44,6 +46,13 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	private final Duration minRetryDelay;
 
 	private final Duration maxRetryDelay;
+
+	/**
+	 * Where callers continue: not on the Redis client's I/O thread, where whatever they
+	 * do next (a web handler that looks an execution up in Redis, a run's next node)
+	 * would hold up every command on that connection, or wait for itself.
+	 */
+	private final Scheduler continuations = Schedulers.boundedElastic();
 
 	/**
 	 * Creates the store.
@@ -88,7 +97,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 			// for the journal: the checkpoint is what a takeover needs, so it is not skipped
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, this.minRetryDelay)
 				.maxBackoff(this.maxRetryDelay)
-				.filter(RedisCheckpointStore::isRedisUnreachable));
+				.filter(RedisCheckpointStore::isRedisUnreachable))
+			.publishOn(this.continuations);
 	}
 
 	/**
@@ -120,14 +130,16 @@ public final class RedisCheckpointStore implements CheckpointStore {
 	public Mono<Checkpoint> load(String checkpointId) {
 		Objects.requireNonNull(checkpointId, "checkpointId");
 		return Mono.fromCompletionStage(() -> this.binary.get(this.keys.checkpoint(checkpointId)))
-			.map(this.codec::decode);
+			.map(this.codec::decode)
+			.publishOn(this.continuations);
 	}
 
 	@Override
 	public Flux<Checkpoint> list(String executionId) {
 		Objects.requireNonNull(executionId, "executionId");
 		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), 0, -1))
-			.flatMapMany(this::loadAll);
+			.flatMapMany(this::loadAll)
+			.publishOn(this.continuations);
 	}
 
 	@Override
@@ -137,7 +149,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 		return Mono.fromCompletionStage(() -> this.strings.zrange(this.keys.checkpoints(executionId), -5, -1))
 			.flatMapMany(this::loadAll)
 			.last()
-			.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty());
+			.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty())
+			.publishOn(this.continuations);
 	}
 
 	private Flux<Checkpoint> loadAll(List<String> ids) {
@@ -160,7 +173,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
 					: Mono.fromCompletionStage(
 							() -> this.binary.del(ids.stream().map(this.keys::checkpoint).toArray(String[]::new))))
 			.then(Mono.fromCompletionStage(() -> this.strings.del(index)))
-			.then();
+			.then()
+			.publishOn(this.continuations);
 	}
 
 }

@@ -39,13 +39,19 @@ public final class RedisEventLog {
 
 	static final String LEASE_LOST = "LEASE_LOST";
 
+	static final String BROKEN = "BROKEN";
+
 	/**
-	 * KEYS: the stream, the lease. ARGV: token, lease ms, max length, retention ms, then a
+	 * KEYS: the stream, the lease, the running set. ARGV: token, lease ms, max length,
+	 * retention ms, execution id, then a
 	 * sequence and its JSON per entry. Returns how many entries it added.
 	 */
 	private static final String APPEND = """
 			local holder = redis.call('get', KEYS[2])
 			if holder == false then
+			  if redis.call('sismember', KEYS[3], ARGV[5]) == 0 and redis.call('exists', KEYS[1]) == 1 then
+			    return redis.error_reply('LEASE_LOST: the execution has ended')
+			  end
 			  redis.call('set', KEYS[2], ARGV[1], 'PX', ARGV[2])
 			elseif holder ~= ARGV[1] then
 			  return redis.error_reply('LEASE_LOST: the lease is held by ' .. holder)
@@ -56,7 +62,7 @@ public final class RedisEventLog {
 			  last = tonumber(string.match(newest[1][1], '%-(%d+)$'))
 			end
 			local added = 0
-			for i = 5, #ARGV, 2 do
+			for i = 6, #ARGV, 2 do
 			  local sequence = tonumber(ARGV[i])
 			  local id = '0-' .. ARGV[i]
 			  if sequence <= last then
@@ -64,11 +70,11 @@ public final class RedisEventLog {
 			      -- not held: fine only if trimmed away after an earlier attempt wrote it
 			      local oldest = redis.call('xrange', KEYS[1], '-', '+', 'COUNT', 1)
 			      if #oldest == 0 or sequence >= tonumber(string.match(oldest[1][1], '%-(%d+)$')) then
-			        return redis.error_reply('OUT_OF_ORDER: ' .. id .. ' is not after the newest entry 0-' .. last)
+			        return redis.error_reply('BROKEN OUT_OF_ORDER: ' .. id .. ' is not after the newest entry 0-' .. last)
 			      end
 			    end
 			  elseif last > 0 and sequence ~= last + 1 then
-			    return redis.error_reply('GAP: ' .. id .. ' would follow 0-' .. last)
+			    return redis.error_reply('BROKEN GAP: ' .. id .. ' would follow 0-' .. last)
 			  else
 			    redis.call('xadd', KEYS[1], 'MAXLEN', '~', ARGV[3], id, 'e', ARGV[i + 1])
 			    last = sequence
@@ -109,7 +115,9 @@ public final class RedisEventLog {
 	 * that lost its execution to another instance can never write into its stream again.
 	 * Idempotent: an entry the stream already holds, or has trimmed since (a retry after
 	 * a lost answer), is skipped; an entry at or below the newest that the stream does not hold, or one that
-	 * would leave a gap, fails the call.
+	 * would leave a gap, fails the call with {@link LeaseLostException} too: the stream is
+	 * no longer what this writer wrote (Redis lost writes), and the run must give way to a
+	 * takeover from the stream as it is.
 	 * @param executionId the execution
 	 * @param entries consecutive entries
 	 * @param fence the lease and the writer's token
@@ -127,17 +135,18 @@ public final class RedisEventLog {
 						+ " must be consecutive but sequence " + entries.get(i).sequence() + " follows " + previous);
 			}
 		}
-		byte[][] arguments = new byte[4 + 2 * entries.size()][];
+		byte[][] arguments = new byte[5 + 2 * entries.size()][];
 		arguments[0] = bytes(fence.token());
 		arguments[1] = bytes(Long.toString(fence.lease().toMillis()));
 		arguments[2] = bytes(Integer.toString(maxLength));
 		arguments[3] = bytes(Long.toString(retention.toMillis()));
-		int next = 4;
+		arguments[4] = bytes(executionId);
+		int next = 5;
 		for (JournalEntry entry : entries) {
 			arguments[next++] = bytes(Long.toString(entry.sequence()));
 			arguments[next++] = this.serializer.serialize(entry);
 		}
-		String[] scriptKeys = { this.keys.events(executionId), this.keys.lease(executionId) };
+		String[] scriptKeys = { this.keys.events(executionId), this.keys.lease(executionId), this.keys.running() };
 		return this.commands.<Long>eval(APPEND, ScriptOutputType.INTEGER, scriptKeys, arguments)
 			.toCompletableFuture()
 			.handle((written, error) -> {
@@ -148,6 +157,11 @@ public final class RedisEventLog {
 				String message = (cause != null) ? cause.getMessage() : null;
 				if (message != null && message.contains(LEASE_LOST)) {
 					throw new LeaseLostException(executionId, message.substring(message.indexOf(LEASE_LOST)));
+				}
+				if (message != null && message.contains(BROKEN)) {
+					// the stream is not what this writer wrote (Redis lost writes in a crash or a
+					// failover): no retry can mend it
+					throw new LeaseLostException(executionId, message.substring(message.indexOf(BROKEN)));
 				}
 				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 			});

@@ -124,7 +124,9 @@ public final class RedisStreamTailer implements AutoCloseable {
 		if (this.reading.compareAndSet(false, true)) {
 			read();
 		}
-		else if (!tail.inFlight) {
+		else if (!tail.inFlight && tail.waiting) {
+			// a new tail, or one that was left out for want of demand: only these need the
+			// blocked read interrupted (a tail being served asks again after each event)
 			unblock(tail, UNBLOCK_ATTEMPTS);
 		}
 	}
@@ -152,7 +154,11 @@ public final class RedisStreamTailer implements AutoCloseable {
 		Map<String, List<Tail>> ready = new LinkedHashMap<>();
 		for (Tail tail : this.tails) {
 			if (!tail.sink.isCancelled() && tail.sink.requestedFromDownstream() > 0) {
+				tail.waiting = false;
 				ready.computeIfAbsent(tail.key, (key) -> new ArrayList<>(1)).add(tail);
+			}
+			else {
+				tail.waiting = true;
 			}
 		}
 		if (ready.isEmpty()) {
@@ -253,6 +259,9 @@ public final class RedisStreamTailer implements AutoCloseable {
 		volatile long last;
 
 		volatile boolean inFlight;
+
+		/** Not in the reads yet, or left out of the last one for want of demand. */
+		volatile boolean waiting = true;
 
 		Tail(String key, String executionId, long after, FluxSink<StreamMessage<String, byte[]>> sink) {
 			this.key = key;

@@ -29,11 +29,13 @@ public final class RedisExecutionDirectory {
 
 	/**
 	 * Renews a lease its holder still holds, or takes back one that expired (while Redis
-	 * was unreachable, say) and nobody claimed meanwhile; 0 when another token holds it.
+	 * was unreachable, say) and that nobody claimed meanwhile, as long as the execution is
+	 * still running (a taker may have ended it and dropped the lease); 0 otherwise.
 	 */
 	private static final String RENEW = "local holder = redis.call('get', KEYS[1]) "
 			+ "if holder == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) "
-			+ "elseif holder == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 "
+			+ "elseif holder == false and redis.call('sismember', KEYS[2], ARGV[3]) == 1 then "
+			+ "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 "
 			+ "else return 0 end";
 
 	private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
@@ -151,6 +153,15 @@ public final class RedisExecutionDirectory {
 	}
 
 	/**
+	 * The reason of a cancel asked for an execution, if any.
+	 * @param executionId the id
+	 * @return the reason, or {@code null}
+	 */
+	public CompletionStage<@Nullable String> cancelRequest(String executionId) {
+		return this.commands.hget(this.keys.execution(executionId), ExecutionRecord.CANCEL);
+	}
+
+	/**
 	 * Claims an execution whose lease has expired (or never existed).
 	 * @param executionId the id
 	 * @param token the claimer's lease token
@@ -183,8 +194,9 @@ public final class RedisExecutionDirectory {
 		List<CompletableFuture<Boolean>> renewals = tokens.entrySet()
 			.stream()
 			.map((held) -> this.commands
-				.<Long>eval(RENEW, ScriptOutputType.INTEGER, new String[] { this.keys.lease(held.getKey()) },
-						held.getValue(), Long.toString(lease.toMillis()))
+				.<Long>eval(RENEW, ScriptOutputType.INTEGER,
+						new String[] { this.keys.lease(held.getKey()), this.keys.running() }, held.getValue(),
+						Long.toString(lease.toMillis()), held.getKey())
 				.toCompletableFuture()
 				.thenApply((renewed) -> renewed != null && renewed > 0))
 			.toList();

@@ -243,6 +243,11 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		// what the stream holds now goes into the replica before anyone sees it: a resume
 		// after any of those sequences, or a status, is answered at once
 		List<GraphExecutionEvent> recorded = await(this.log.all(executionId), "read execution " + executionId);
+		boolean ended = !"created".equals(record.status()) && !"running".equals(record.status());
+		if (ended && (recorded.isEmpty() || !recorded.get(recorded.size() - 1).isTerminal())) {
+			// its stream expired before its record: nothing left to serve
+			return Optional.empty();
+		}
 		long startAfter = recorded.isEmpty() ? 0 : recorded.get(0).sequence() - 1;
 		SharedExecution shared = new SharedExecution(executionId, record.graphId(), record.createdAt(),
 				record.owner(), record.resumedFrom(), startAfter);
@@ -302,6 +307,12 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 				}
 				if (renewed.get(i)) {
 					this.log.touch(id, run.options.journalRetention());
+					// a cancel whose message this instance missed (pub/sub delivers at most once)
+					this.directory.cancelRequest(id).thenAccept((reason) -> {
+						if (reason != null && this.owned.get(id) == run) {
+							run.cancel(reason);
+						}
+					});
 				}
 				else if (run.registered.isDone()) {
 					lostLease(id, run);
@@ -317,9 +328,12 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 	 */
 	private void lostLease(String id, OwnedRun run) {
 		if (this.owned.remove(id, run)) {
-			LOGGER.log(System.Logger.Level.WARNING, "Instance " + instanceId() + " lost the lease of execution " + id
-					+ "; another instance runs it now, this one stops");
+			LOGGER.log(System.Logger.Level.WARNING, "Instance " + instanceId() + " stops execution " + id
+					+ ": its lease is another instance's, or its stream is not what this instance wrote (Redis lost"
+					+ " writes); an instance continues it from the stream as it is");
 			run.abandon();
+			// if the lease is still this run's (a broken stream), give it up now, for a prompt takeover
+			this.directory.release(id, run.token);
 		}
 	}
 
@@ -399,8 +413,12 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 			return;
 		}
 		CheckpointStore store = executor.checkpointStore();
-		Checkpoint checkpoint = (store != null && head > 0)
-				? store.latest(id).block(this.settings.lookupTimeout()) : null;
+		// the newest checkpoint whose events are all in the stream: the owner may have
+		// saved a newer one before its writer got the events up to it into Redis
+		Checkpoint checkpoint = (store != null && head > 0) ? store.list(id)
+			.filter((candidate) -> candidate.sequence() <= head)
+			.reduce((older, newer) -> (newer.sequence() >= older.sequence()) ? newer : older)
+			.block(this.settings.lookupTimeout()) : null;
 		if (checkpoint == null) {
 			LOGGER.log(System.Logger.Level.WARNING, "Execution " + id + " lost its owner (instance "
 					+ record.instance() + ") and has no checkpoint; it ends as failed");
@@ -411,13 +429,15 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 			return;
 		}
 		GraphExecution run = executor.continueExecution(id, checkpoint, options, head);
+		await(this.directory.owner(id, instanceId()), "record the new owner of " + id);
 		OwnedRun ownedRun = new OwnedRun(run, options, token);
 		ownedRun.registered = CompletableFuture.completedFuture(null);
 		this.owned.put(id, ownedRun);
-		await(this.directory.owner(id, instanceId()), "record the new owner of " + id);
 		LOGGER.log(System.Logger.Level.INFO, "Instance " + instanceId() + " took over execution " + id + " from "
 				+ record.instance() + " after sequence " + head + ", from checkpoint " + checkpoint.checkpointId());
 		ownedRun.startWriting();
+		// a replica here, so that this instance's shutdown cancels or drains the run like its own
+		find(id);
 	}
 
 	/** Writes the terminal event of an execution whose owner was lost, then records the end. */
@@ -553,8 +573,10 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		}
 
 		void cancel(String reason) {
-			startWriting();
+			// cancel first: an execution still waiting for its first consumer ends at once,
+			// without starting; the writer then records its ExecutionCancelled
 			this.run.cancel(reason);
+			startWriting();
 		}
 
 		private void written(GraphExecutionEvent terminal) {
@@ -610,11 +632,13 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 		@Override
 		public boolean cancel(String reason) {
 			OwnedRun run = RedisExecutionSharing.this.owned.get(this.executionId);
+			RedisExecutionDirectory registry = RedisExecutionSharing.this.directory;
 			if (run != null) {
+				// recorded too: an instance taking over honours it if this one dies first
+				registry.cancelRequested(this.executionId, reason);
 				run.cancel(reason);
 				return true;
 			}
-			RedisExecutionDirectory registry = RedisExecutionSharing.this.directory;
 			registry.cancelRequested(this.executionId, reason)
 				.thenCompose((ignored) -> registry.publishCancel(this.executionId, reason))
 				.whenComplete((ignored, error) -> {

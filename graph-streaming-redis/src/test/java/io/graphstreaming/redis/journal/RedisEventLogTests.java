@@ -71,6 +71,8 @@ class RedisEventLogTests {
 		this.connections = new RedisConnections(server.url(), Duration.ofSeconds(2));
 		this.log = new RedisEventLog(this.connections.binary().async(), this.keys, this.serializer);
 		this.redis = this.connections.binary().sync();
+		// the executions these tests write are running ones, as the owner's writes always are
+		this.connections.strings().sync().sadd(this.keys.running(), "x1", "x2", "x3", "x4");
 	}
 
 	@AfterEach
@@ -103,7 +105,8 @@ class RedisEventLogTests {
 	void appendShouldKeepTheStreamAndTheLeaseItTookUnderThePrefixOfItsKeys() {
 		await(this.log.append("x1", entries("x1", 1, 1), FENCE, 100, RETENTION));
 		assertThat(this.connections.strings().sync().keys(this.keys.prefix() + ":*"))
-			.containsExactlyInAnyOrder(this.keys.prefix() + ":events:x1", this.keys.prefix() + ":lease:x1");
+			.containsExactlyInAnyOrder(this.keys.prefix() + ":events:x1", this.keys.prefix() + ":lease:x1",
+					this.keys.prefix() + ":running");
 	}
 
 	@Test
@@ -124,11 +127,25 @@ class RedisEventLogTests {
 	}
 
 	@Test
+	void appendOfAnEndedExecutionWhoseLeaseIsGoneIsRefusedAsLeaseLost() {
+		// a stalled owner coming back after another instance ended the execution and dropped the lease
+		await(this.log.append("x9", entries("x9", 1, 2), FENCE, 100, RETENTION));
+		this.connections.strings().sync().del(this.keys.lease("x9"));
+		assertThatException().isThrownBy(() -> await(this.log.append("x9", entries("x9", 3, 3), FENCE, 100, RETENTION)))
+			.isInstanceOf(LeaseLostException.class)
+			.withMessageContaining("LEASE_LOST: the execution has ended");
+		assertThat(this.redis.xlen(this.keys.events("x9"))).isEqualTo(2);
+		assertThat(this.redis.exists(this.keys.lease("x9"))).isZero();
+	}
+
+	@Test
 	void appendShouldFailWhenRedisRefusesAnEntryForAnotherReasonThanAlreadyHavingIt() {
-		// sequence 0 is not after anything: the script refuses it, and the append reports it
+		this.connections.strings().sync().sadd(this.keys.running(), "x0", "x2");
+		// sequence 0 is not after anything: the script refuses it as a stream this writer
+		// did not write, which no retry can mend
 		assertThatException()
 			.isThrownBy(() -> await(this.log.append(RedisTesting.event("x0", 0), FENCE, 100, RETENTION)))
-			.isInstanceOf(RedisCommandExecutionException.class)
+			.isInstanceOf(LeaseLostException.class)
 			.withMessageContaining("OUT_OF_ORDER: 0-0");
 		assertThat(this.redis.exists(this.keys.events("x0"))).isZero();
 		// the key holds something else than a stream
@@ -151,12 +168,12 @@ class RedisEventLogTests {
 				Map.of("e", this.serializer.serialize(new JournalEntry(RedisTesting.event("x1", 5)))));
 		assertThatException()
 			.isThrownBy(() -> await(this.log.append("x1", entries("x1", 3, 3), FENCE, 100, RETENTION)))
-			.isInstanceOf(RedisCommandExecutionException.class)
+			.isInstanceOf(LeaseLostException.class)
 			.withMessageContaining("OUT_OF_ORDER: 0-3 is not after the newest entry 0-5");
 		// a batch whose first entries are written but one of them is not fails as a whole
 		assertThatException()
 			.isThrownBy(() -> await(this.log.append("x1", entries("x1", 2, 6), FENCE, 100, RETENTION)))
-			.isInstanceOf(RedisCommandExecutionException.class)
+			.isInstanceOf(LeaseLostException.class)
 			.withMessageContaining("OUT_OF_ORDER: 0-3");
 		assertThat(this.redis.xrange(this.keys.events("x1"), Range.unbounded())).extracting(StreamMessage::getId)
 			.as("nothing written")
@@ -168,7 +185,7 @@ class RedisEventLogTests {
 		await(this.log.append("x1", entries("x1", 1, 2), FENCE, 100, RETENTION));
 		assertThatException()
 			.isThrownBy(() -> await(this.log.append("x1", entries("x1", 4, 6), FENCE, 100, RETENTION)))
-			.isInstanceOf(RedisCommandExecutionException.class)
+			.isInstanceOf(LeaseLostException.class)
 			.withMessageContaining("GAP: 0-4 would follow 0-2");
 		assertThatException()
 			.isThrownBy(() -> await(this.log.append(RedisTesting.completed("x1", 9), FENCE, 100, RETENTION)))

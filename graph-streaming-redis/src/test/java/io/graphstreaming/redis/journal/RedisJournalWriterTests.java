@@ -118,6 +118,8 @@ class RedisJournalWriterTests {
 	}
 
 	private RedisJournalWriter write(GraphExecution execution, LeaseFence fence) {
+		// registered as running, as the sharing does before a run's writer starts
+		this.connections.strings().sync().sadd(this.keys.running(), execution.executionId());
 		StreamingExecutionOptions options = execution.options();
 		RedisJournalWriter writer = new RedisJournalWriter(execution.executionId(), this.log,
 				options.journalMaxEvents(), options.journalRetention(), MAX_BUFFER_SIZE, Duration.ofMillis(20),

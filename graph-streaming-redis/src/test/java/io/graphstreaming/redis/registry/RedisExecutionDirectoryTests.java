@@ -179,10 +179,15 @@ class RedisExecutionDirectoryTests {
 		tokens.put("x2", T1);
 		tokens.put("x3", T1);
 		tokens.put("x4", T2);
+		tokens.put("x5", T1);
+		this.redis.sadd(this.keys.running(), "x1", "x2", "x3", "x4");
 
 		List<Boolean> renewed = await(this.directory.renew(tokens, LEASE));
 
-		assertThat(renewed).as("in the order of the map").containsExactly(true, false, true, true);
+		assertThat(renewed).as("in the order of the map").containsExactly(true, false, true, true, false);
+		assertThat(this.redis.exists(this.keys.lease("x5")))
+			.as("an absent lease of an execution no longer running is not taken back")
+			.isZero();
 		assertThat(this.redis.get(this.keys.lease("x1"))).isEqualTo(T1);
 		assertThat(this.redis.pttl(this.keys.lease("x1"))).isGreaterThan(25_000L);
 		assertThat(this.redis.get(this.keys.lease("x2"))).isEqualTo(T2);
