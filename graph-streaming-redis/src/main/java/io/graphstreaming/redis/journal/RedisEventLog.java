@@ -217,16 +217,6 @@ public final class RedisEventLog {
 	}
 
 	/**
-	 * The sequence of the oldest event an execution's stream still holds.
-	 * @param executionId the execution
-	 * @return the sequence, or 0 if the stream is empty or gone
-	 */
-	public CompletionStage<Long> firstSequence(String executionId) {
-		return this.commands.xrange(this.keys.events(executionId), Range.unbounded(), Limit.from(1))
-			.thenApply((messages) -> messages.isEmpty() ? 0L : RedisKeys.sequenceOf(messages.get(0).getId()));
-	}
-
-	/**
 	 * Decodes an entry written by this log.
 	 * @param message the stream entry
 	 * @return the event

@@ -45,9 +45,7 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 
 	private final int window;
 
-	private final Duration minRetryDelay;
-
-	private final Duration maxRetryDelay;
+	private final RetryBackoff backoff;
 
 	private final Scheduler timer;
 
@@ -97,8 +95,7 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 		this.maxLength = maxLength;
 		this.retention = retention;
 		this.window = window;
-		this.minRetryDelay = minRetryDelay;
-		this.maxRetryDelay = maxRetryDelay;
+		this.backoff = new RetryBackoff(minRetryDelay, maxRetryDelay);
 		this.timer = timer;
 		this.terminalWritten = terminalWritten;
 	}
@@ -177,8 +174,7 @@ public final class RedisJournalWriter extends BaseSubscriber<JournalEntry> {
 			LOGGER.log(System.Logger.Level.WARNING, "Writing the events of execution " + this.executionId
 					+ " to Redis failed (" + error + "); the execution pauses while retrying");
 		}
-		long delay = Math.min(this.maxRetryDelay.toMillis(),
-				this.minRetryDelay.toMillis() << Math.min(failure - 1, 10));
+		long delay = this.backoff.millisAfter(failure);
 		this.timer.schedule(() -> {
 			synchronized (this.pending) {
 				this.inFlight = false;

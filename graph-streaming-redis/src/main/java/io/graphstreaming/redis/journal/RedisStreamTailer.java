@@ -57,9 +57,7 @@ public final class RedisStreamTailer implements AutoCloseable {
 
 	private final Duration block;
 
-	private final Duration minRetryDelay;
-
-	private final Duration maxRetryDelay;
+	private final RetryBackoff backoff;
 
 	private final Scheduler timer;
 
@@ -90,8 +88,7 @@ public final class RedisStreamTailer implements AutoCloseable {
 		this.blocking = Objects.requireNonNull(blocking, "blocking");
 		this.control = Objects.requireNonNull(control, "control");
 		this.block = block;
-		this.minRetryDelay = minRetryDelay;
-		this.maxRetryDelay = maxRetryDelay;
+		this.backoff = new RetryBackoff(minRetryDelay, maxRetryDelay);
 		this.timer = timer;
 	}
 
@@ -225,8 +222,7 @@ public final class RedisStreamTailer implements AutoCloseable {
 			LOGGER.log(System.Logger.Level.WARNING, "Reading execution streams from Redis failed (" + error
 					+ "); retrying with backoff until it answers");
 		}
-		long delay = Math.min(this.maxRetryDelay.toMillis(),
-				this.minRetryDelay.toMillis() << Math.min(failure - 1, 10));
+		long delay = this.backoff.millisAfter(failure);
 		this.timer.schedule(this::read, delay, TimeUnit.MILLISECONDS);
 	}
 
