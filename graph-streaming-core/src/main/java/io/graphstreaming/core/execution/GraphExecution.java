@@ -444,6 +444,24 @@ public final class GraphExecution {
 	}
 
 	/**
+	 * Like {@link #entries(ConsumerSpec)}, with the entries grouped as the consumer's
+	 * producer batches are released (lists of at most {@code spec.producerBatchSize()}),
+	 * for transports that write a batch as one message.
+	 * @param spec what the consumer wants
+	 * @return the entries after {@code spec.afterSequence()}, in lists
+	 */
+	public Flux<List<JournalEntry>> entryBatches(ConsumerSpec spec) {
+		Flux<List<JournalEntry>> consumer = this.journal.consumeBatches(spec);
+		return new Flux<>() {
+			@Override
+			public void subscribe(CoreSubscriber<? super List<JournalEntry>> actual) {
+				consumer.subscribe(actual);
+				start();
+			}
+		};
+	}
+
+	/**
 	 * The events after a sequence, then live ones until the terminal event, as a stream
 	 * with this execution's options.
 	 * @param afterSequence 0 for all events

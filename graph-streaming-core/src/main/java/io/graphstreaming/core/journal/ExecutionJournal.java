@@ -547,6 +547,24 @@ public final class ExecutionJournal {
 		};
 	}
 
+	/**
+	 * The consumer stream of this journal for one consumer that writes producer batches
+	 * at once: the entries arrive as lists of at most {@code spec.producerBatchSize()},
+	 * each what one release of the batch gate delivered (see
+	 * {@link #consume(ConsumerSpec)} for the rest).
+	 * @param spec what the consumer wants
+	 * @return the entries in sequence order, grouped, completing after the terminal event
+	 */
+	public Flux<List<JournalEntry>> consumeBatches(ConsumerSpec spec) {
+		Objects.requireNonNull(spec, "spec");
+		return new Flux<>() {
+			@Override
+			public void subscribe(CoreSubscriber<? super List<JournalEntry>> actual) {
+				attach(spec, new EntryBatcher(actual, spec.producerBatchSize()));
+			}
+		};
+	}
+
 	private void attach(ConsumerSpec spec, CoreSubscriber<? super JournalEntry> actual) {
 		try {
 			checkStart(spec.afterSequence());

@@ -39,6 +39,8 @@ final class JournalCursor implements Subscription {
 
 	private final CoreSubscriber<? super JournalEntry> actual;
 
+	private final @Nullable PassListener passListener;
+
 	private final AtomicLong requested = new AtomicLong();
 
 	private final AtomicInteger wip = new AtomicInteger();
@@ -74,6 +76,7 @@ final class JournalCursor implements Subscription {
 		this.spec = spec;
 		this.filter = spec.filter();
 		this.actual = actual;
+		this.passListener = (actual instanceof PassListener listener) ? listener : null;
 		this.position = spec.afterSequence();
 		this.lastQueued = spec.afterSequence();
 		this.accepted = (spec.overflowPolicy() == OverflowPolicy.DROP_NEWEST) ? new ArrayDeque<>() : null;
@@ -360,6 +363,10 @@ final class JournalCursor implements Subscription {
 				this.requested.addAndGet(-emitted);
 			}
 			this.flushDue = false;
+			PassListener listener = this.passListener;
+			if (listener != null) {
+				listener.onPassEnded();
+			}
 		}
 		reportDropped(dropped);
 	}
@@ -429,6 +436,21 @@ final class JournalCursor implements Subscription {
 		this.done = true;
 		release(false);
 		this.actual.onError(error);
+	}
+
+	/**
+	 * A subscriber that wants to know where a delivery pass ends: the entries of one pass
+	 * were available together (a released producer batch, or a backlog), so a transport
+	 * may write them at once.
+	 */
+	interface PassListener {
+
+		/**
+		 * Called after the last entry of a pass that delivered at least one, on the
+		 * delivering thread.
+		 */
+		void onPassEnded();
+
 	}
 
 }

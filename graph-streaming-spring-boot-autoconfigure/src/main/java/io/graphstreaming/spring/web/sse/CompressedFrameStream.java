@@ -1,5 +1,6 @@
 package io.graphstreaming.spring.web.sse;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -55,6 +56,10 @@ final class CompressedFrameStream {
 	 * The chunk carrying one event's frame.
 	 */
 	DataBuffer event(JournalEntry entry) {
+		return this.bufferFactory.wrap(chunk(entry));
+	}
+
+	private byte[] chunk(JournalEntry entry) {
 		int size = this.encoder.writeTo(this.compressor, entry);
 		boolean compress = !this.compressor.canStoreUncompressed() || this.policy.shouldCompress(size);
 		byte[] chunk;
@@ -67,7 +72,25 @@ final class CompressedFrameStream {
 			chunk = this.compressor.flushUncompressed();
 			this.metrics.eventCompressionSkipped(this.algorithm);
 		}
-		return this.bufferFactory.wrap(chunk);
+		return chunk;
+	}
+
+	/**
+	 * One buffer carrying the frames of several events, each compressed (or stored) and
+	 * flushed as {@link #event} does, so the threshold still applies frame by frame.
+	 */
+	DataBuffer events(List<JournalEntry> entries) {
+		byte[][] chunks = new byte[entries.size()][];
+		int size = 0;
+		for (int i = 0; i < chunks.length; i++) {
+			chunks[i] = chunk(entries.get(i));
+			size += chunks[i].length;
+		}
+		DataBuffer buffer = this.bufferFactory.allocateBuffer(size);
+		for (byte[] chunk : chunks) {
+			buffer.write(chunk);
+		}
+		return buffer;
 	}
 
 	/**

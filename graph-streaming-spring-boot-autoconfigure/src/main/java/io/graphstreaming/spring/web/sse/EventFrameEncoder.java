@@ -67,6 +67,48 @@ final class EventFrameEncoder {
 	}
 
 	/**
+	 * The frames of several events in one buffer, in order.
+	 */
+	DataBuffer encode(List<JournalEntry> entries) {
+		int size = 0;
+		for (JournalEntry entry : entries) {
+			size += frameSize(entry);
+		}
+		DataBuffer buffer = this.bufferFactory.allocateBuffer(size);
+		for (JournalEntry entry : entries) {
+			byte[] json = entry.serialized(this.jsonWriter);
+			if (this.format == Format.NDJSON) {
+				buffer.write(json).write(LINE_END);
+			}
+			else {
+				buffer.write(this.idPrefix)
+					.write(Long.toString(entry.sequence()).getBytes(StandardCharsets.US_ASCII))
+					.write(TYPE_LINES[entry.event().eventType().ordinal()])
+					.write(json)
+					.write(FRAME_END);
+			}
+		}
+		return buffer;
+	}
+
+	private int frameSize(JournalEntry entry) {
+		int json = entry.serialized(this.jsonWriter).length;
+		if (this.format == Format.NDJSON) {
+			return json + LINE_END.length;
+		}
+		return this.idPrefix.length + stringSize(entry.sequence())
+				+ TYPE_LINES[entry.event().eventType().ordinal()].length + json + FRAME_END.length;
+	}
+
+	private static int stringSize(long value) {
+		int digits = 1;
+		for (long rest = value / 10; rest != 0; rest /= 10) {
+			digits++;
+		}
+		return digits;
+	}
+
+	/**
 	 * Writes the frame of one event into a compressed stream, piece by piece (no frame
 	 * buffer), without flushing.
 	 * @return the frame's size in bytes

@@ -1,6 +1,7 @@
 package io.graphstreaming.spring.web.sse;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +62,9 @@ import io.graphstreaming.spring.web.StreamLimiter;
  * <p>Each response is one consumer of the execution's journal: its Reactor demand comes
  * from the HTTP response writer, so a client that reads slowly slows the writer, its
  * cursor and, under the {@code block} policy, the execution itself; nothing queues
- * without bound. Frames reuse each journal entry's cached JSON. The response ends after
+ * without bound. Frames reuse each journal entry's cached JSON; when the graph batches
+ * producer events ({@code producer-batch-size} above 1), each released batch is written as
+ * one buffer, so the server's per-message cost is paid once per batch. The response ends after
  * the terminal event (or when the consumer's filters have passed it). While no event
  * frame went out for the graph's heartbeat interval, an SSE stream gets the comment
  * {@code : heartbeat} (NDJSON has no comment syntax and gets none).
@@ -338,18 +341,13 @@ public class GraphSseHandler {
 
 	private Flux<DataBuffer> body(GraphExecution execution, long after, EventFilter filter,
 			EventFrameEncoder encoder, EventFrameEncoder.Format format, StreamLimiter.Permit permit) {
-		StreamingExecutionOptions options = execution.options();
 		AtomicBoolean terminalSent = new AtomicBoolean();
-		// Heartbeats are merged in as markers and every frame is encoded after the merge:
-		// pooled buffers never wait in the merge's queues, where a cancel racing the merge
-		// could leak one or release it twice (seen with replicas, whose events arrive on
-		// the Redis client's threads).
-		Flux<Object> frames = entries(execution, after, filter, terminalSent).cast(Object.class);
-		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
-			frames = withHeartbeats(frames, options.heartbeatInterval(), () -> HEARTBEAT);
-		}
-		Flux<DataBuffer> events = frames
-			.map((frame) -> (frame == HEARTBEAT) ? encoder.heartbeat() : encoder.encode((JournalEntry) frame));
+		Flux<DataBuffer> events = frames(execution, after, filter, format, terminalSent).map((frame) -> {
+			if (frame == HEARTBEAT) {
+				return encoder.heartbeat();
+			}
+			return (frame instanceof JournalEntry entry) ? encoder.encode(entry) : encoder.encode(batch(frame));
+		});
 		return finishing(events, terminalSent, permit);
 	}
 
@@ -367,32 +365,52 @@ public class GraphSseHandler {
 		Flux<DataBuffer> chunks = Flux.using(
 				() -> new CompressedFrameStream(encoder, CompressionCodec.of(coding).newStreamCompressor(),
 						CompressionPolicy.of(options), this.metrics, bufferFactory),
-				(stream) -> {
-					Flux<Object> frames = entries(execution, after, filter, terminalSent).cast(Object.class);
-					if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
-						frames = withHeartbeats(frames, options.heartbeatInterval(), () -> HEARTBEAT);
+				(stream) -> frames(execution, after, filter, format, terminalSent).map((frame) -> {
+					if (frame == HEARTBEAT) {
+						return stream.heartbeat();
 					}
-					return frames
-						.map((frame) -> (frame == HEARTBEAT) ? stream.heartbeat() : stream.event((JournalEntry) frame))
-						.concatWith(Mono.fromCallable(stream::finish));
-				}, CompressedFrameStream::close);
+					return (frame instanceof JournalEntry entry) ? stream.event(entry) : stream.events(batch(frame));
+				}).concatWith(Mono.fromCallable(stream::finish)), CompressedFrameStream::close);
 		return finishing(chunks, terminalSent, permit);
 	}
 
-	private Flux<JournalEntry> entries(GraphExecution execution, long after, EventFilter filter,
-			AtomicBoolean terminalSent) {
-		return execution.entries(ConsumerSpec.of(execution.options(), after, filter))
-			.doOnNext((entry) -> {
-				if (entry.event().isTerminal()) {
-					terminalSent.set(true);
-				}
-			})
-			.onErrorResume((error) -> {
-				// The status is sent: end the stream; a reconnect gets the precise error.
-				logger.log(System.Logger.Level.DEBUG, "Stream of execution " + execution.executionId() + " ended: "
-						+ error);
-				return Flux.empty();
-			});
+	/**
+	 * What the response writes, one item per write: a journal entry, or a list of them
+	 * when the graph batches producer events (a batch goes out as one buffer, so the
+	 * per-message cost of the server is paid once per batch), with heartbeat markers
+	 * merged in for SSE. Heartbeats are merged as markers and every frame is encoded after
+	 * the merge: pooled buffers never wait in the merge's queues, where a cancel racing
+	 * the merge could leak one or release it twice (seen with replicas, whose events
+	 * arrive on the Redis client's threads).
+	 */
+	private Flux<Object> frames(GraphExecution execution, long after, EventFilter filter,
+			EventFrameEncoder.Format format, AtomicBoolean terminalSent) {
+		StreamingExecutionOptions options = execution.options();
+		ConsumerSpec spec = ConsumerSpec.of(options, after, filter);
+		Flux<Object> frames = (options.producerBatchSize() > 1) ? execution.entryBatches(spec).doOnNext((batch) -> {
+			if (batch.get(batch.size() - 1).event().isTerminal()) {
+				terminalSent.set(true);
+			}
+		}).cast(Object.class) : execution.entries(spec).doOnNext((entry) -> {
+			if (entry.event().isTerminal()) {
+				terminalSent.set(true);
+			}
+		}).cast(Object.class);
+		frames = frames.onErrorResume((error) -> {
+			// The status is sent: end the stream; a reconnect gets the precise error.
+			logger.log(System.Logger.Level.DEBUG, "Stream of execution " + execution.executionId() + " ended: "
+					+ error);
+			return Flux.empty();
+		});
+		if (format == EventFrameEncoder.Format.SSE && options.enableHeartbeat()) {
+			frames = withHeartbeats(frames, options.heartbeatInterval(), () -> HEARTBEAT);
+		}
+		return frames;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<JournalEntry> batch(Object frame) {
+		return (List<JournalEntry>) frame;
 	}
 
 	private Flux<DataBuffer> finishing(Flux<DataBuffer> chunks, AtomicBoolean terminalSent,
