@@ -4,7 +4,7 @@
 #
 #   ./mvnw -pl benchmarks -am -DskipTests package
 #   benchmarks/run.sh            # full run, about 25 minutes on 2 cores
-#   benchmarks/run.sh --smoke    # every benchmark and load script once, about 4 minutes
+#   benchmarks/run.sh --smoke    # every benchmark and load script once, about 3 minutes
 #
 # Results (text, and JSON for the JMH runs) go to benchmarks/target/results/. Every load
 # script listens and connects on 127.0.0.1 only and stops by itself.
@@ -25,8 +25,8 @@ log() {
 }
 
 if [ "${1:-}" = "--smoke" ]; then
-  log "JMH smoke: every benchmark, 1 fork, 1 x 1 s warmup, 1 x 1 s measurement"
-  java -jar "$JAR" -f 1 -wi 1 -w 1s -i 1 -r 1s | tee "$OUT/smoke-jmh.txt"
+  log "JMH smoke: every benchmark, 1 fork, 1 x 500 ms warmup, 1 x 500 ms measurement"
+  java -jar "$JAR" -f 1 -wi 1 -w 500ms -i 1 -r 500ms | tee "$OUT/smoke-jmh.txt"
   log "SSE load smoke"
   java -cp "$JAR" io.graphstreaming.benchmarks.sse.SseLoadBenchmark --smoke | tee "$OUT/smoke-sse.txt"
   log "idle streams smoke"
