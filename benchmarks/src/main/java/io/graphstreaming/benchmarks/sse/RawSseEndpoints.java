@@ -12,8 +12,10 @@ import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.ReactiveHttpOutputMessage;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -37,6 +39,8 @@ import io.graphstreaming.spring.json.GraphEventJsonWriter;
  * <pre>
  * GET /raw/stream?events=N&batch=B&perTick=K&tickMicros=T&phaseMicros=P&probe=ID
  *     N chunk frames; B frames per buffer (1: one write per frame); paced like the graph
+ *     (&flush=each: flushed buffer by buffer, one write syscall each, instead of when
+ *     nothing more is ready)
  * GET /raw/sse-encoder?events=N&perTick=K&tickMicros=T&phaseMicros=P&probe=ID
  *     the same chunks as {@code ServerSentEvent<ChunkData>} objects, written by WebFlux's
  *     own SSE writer and Jackson encoder (the usual way to stream objects with WebFlux)
@@ -197,10 +201,17 @@ public final class RawSseEndpoints {
 					return List.of(out);
 				});
 		}
-		return ServerResponse.ok()
+		ServerResponse.BodyBuilder response = ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.header("Cache-Control", "no-cache")
-			.body(BodyInserters.fromDataBuffers(body));
+			.header("Cache-Control", "no-cache");
+		if ("each".equals(request.queryParam("flush").orElse(null))) {
+			// one flush (one write syscall) per buffer, as WebFlux's SSE encoder path does
+			Flux<DataBuffer> frames = body;
+			BodyInserter<Flux<DataBuffer>, ReactiveHttpOutputMessage> flushedEach = (message,
+					context) -> message.writeAndFlushWith(frames.map(Flux::just));
+			return response.body(flushedEach);
+		}
+		return response.body(BodyInserters.fromDataBuffers(body));
 	}
 
 	private Mono<ServerResponse> encoder(ServerRequest request) {

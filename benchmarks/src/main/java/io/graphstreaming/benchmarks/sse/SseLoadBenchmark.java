@@ -60,7 +60,7 @@ public final class SseLoadBenchmark {
 			}
 			else if (!arg.equals("--smoke")) {
 				throw new IllegalArgumentException("Unknown argument " + arg
-						+ "; use --smoke, --scenarios=123, --variants=OURS,OURS_BATCHED,RAW,RAW_BATCHED,WEBFLUX_ENCODER,"
+						+ "; use --smoke, --scenarios=123, --variants=OURS,OURS_BATCHED,RAW,RAW_FLUSHED,RAW_BATCHED,WEBFLUX_ENCODER,"
 						+ " --events=N, --rounds=N");
 			}
 		}
@@ -268,6 +268,8 @@ public final class SseLoadBenchmark {
 
 		RAW("raw WebFlux Flux<DataBuffer>, 1 frame per buffer", null, 1),
 
+		RAW_FLUSHED("raw WebFlux Flux<DataBuffer>, 1 frame per buffer, flushed each", null, 1),
+
 		RAW_BATCHED("raw WebFlux Flux<DataBuffer>, 64 frames per buffer", null, SseBenchmarkApplication.BATCH),
 
 		WEBFLUX_ENCODER("WebFlux Flux<ServerSentEvent<ChunkData>>, Jackson per event", null, 0);
@@ -299,8 +301,8 @@ public final class SseLoadBenchmark {
 						perTick, tickMicros, phaseMicros, probe);
 			}
 			return String.format(Locale.ROOT,
-					"/raw/stream?events=%d&batch=%d&perTick=%d&tickMicros=%d&phaseMicros=%d&probe=%s", events,
-					this.rawBatch, perTick, tickMicros, phaseMicros, probe);
+					"/raw/stream?events=%d&batch=%d&perTick=%d&tickMicros=%d&phaseMicros=%d&probe=%s%s", events,
+					this.rawBatch, perTick, tickMicros, phaseMicros, probe, (this == RAW_FLUSHED) ? "&flush=each" : "");
 		}
 
 	}
