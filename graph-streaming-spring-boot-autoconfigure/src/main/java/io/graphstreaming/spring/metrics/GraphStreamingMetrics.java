@@ -34,14 +34,16 @@ import io.graphstreaming.core.options.OverflowPolicy;
  * Graph streaming's Micrometer meters. As a {@link StreamingMetricsListener} it counts
  * events, executions and their durations as they happen; as a {@link MeterBinder} it
  * registers gauges over live state (active executions per graph, open streams per
- * transport, journal size). With the default meter name {@code graph.streaming} the
- * Prometheus names are {@code graph_streaming_events_total{graph,event_type}},
+ * transport, journal size in events and in segment bytes). With the default meter name
+ * {@code graph.streaming} the Prometheus names are
+ * {@code graph_streaming_events_total{graph,event_type}},
  * {@code graph_streaming_executions_total{graph,outcome}},
  * {@code graph_streaming_node_duration_seconds} (histogram, tags graph, node, outcome),
  * {@code graph_streaming_execution_duration_seconds},
  * {@code graph_streaming_executions_active{graph}},
- * {@code graph_streaming_streams_active{transport}} and the backpressure, heartbeat,
- * resume, disconnect and compression meters listed in the README
+ * {@code graph_streaming_streams_active{transport}}, {@code graph_streaming_journal_events},
+ * {@code graph_streaming_journal_bytes} and the backpressure, heartbeat, resume,
+ * disconnect and compression meters listed in the README
  * ({@code graph_streaming_compression_bytes_in_total{algorithm}},
  * {@code graph_streaming_compression_bytes_out_total{algorithm}},
  * {@code graph_streaming_compression_events_total{algorithm,outcome}}).
@@ -122,6 +124,10 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 		Gauge.builder(prefix + ".journal.events", this.executions, GraphStreamingMetrics::journalEvents)
 			.description("Events held by the journals of all registered executions")
 			.register(meterRegistry);
+		Gauge.builder(prefix + ".journal.bytes", this.executions, GraphStreamingMetrics::journalBytes)
+			.description("Bytes of memory-mapped segment files held by the journals of all registered executions "
+					+ "(0 without memory-mapped buffers)")
+			.register(meterRegistry);
 		Gauge.builder(prefix + ".journal.executions", this.executions, (registry) -> registry.executions().size())
 			.description("Executions whose journals are kept (running or within retention)")
 			.register(meterRegistry);
@@ -156,6 +162,20 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 			events += Math.max(0, execution.journal().head() - execution.journal().firstRetained() + 1);
 		}
 		return events;
+	}
+
+	/**
+	 * Bytes of the segment files the registered executions' journals hold: whole segments,
+	 * as reserved against the memory-mapped budgets, each journal's a running count kept as
+	 * segments are created and released (by retention, by eviction). Events held in memory
+	 * are not counted in bytes: {@code journal.events} counts them.
+	 */
+	private static double journalBytes(ExecutionRegistry registry) {
+		long bytes = 0;
+		for (GraphExecution execution : registry.executions()) {
+			bytes += execution.journal().spilledBytes();
+		}
+		return bytes;
 	}
 
 	@Override

@@ -30,8 +30,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.event.ConditionEvaluatedEvent;
 import io.graphstreaming.core.event.ExecutionCancelledEvent;
@@ -50,6 +52,9 @@ import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.options.OverflowPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.spring.json.GraphEventJsonReader;
+import io.graphstreaming.spring.json.GraphEventJsonWriter;
+import io.graphstreaming.spring.json.JsonEventSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,7 +89,7 @@ class GraphStreamingMetricsTests {
 				"graph.streaming.streams.active{transport=sse}", "graph.streaming.streams.active{transport=websocket}",
 				"graph.streaming.streams.active{transport=polling}",
 				"graph.streaming.streams.active{transport=in-process}", "graph.streaming.journal.events{}",
-				"graph.streaming.journal.executions{}");
+				"graph.streaming.journal.bytes{}", "graph.streaming.journal.executions{}");
 		assertThat(this.meterRegistry.getMeters()).allSatisfy((meter) -> {
 			assertThat(meter.getId().getType()).isEqualTo(Meter.Type.GAUGE);
 			assertThat(meter.getId().getDescription()).isNotBlank();
@@ -216,9 +221,10 @@ class GraphStreamingMetricsTests {
 		assertThat(names).containsExactlyInAnyOrder("graph.streaming.events", "graph.streaming.executions",
 				"graph.streaming.node.duration", "graph.streaming.execution.duration",
 				"graph.streaming.executions.active", "graph.streaming.streams.active", "graph.streaming.journal.events",
-				"graph.streaming.journal.executions", "graph.streaming.backpressure.paused",
-				"graph.streaming.events.dropped", "graph.streaming.consumer.lag.max", "graph.streaming.heartbeats",
-				"graph.streaming.resumes", "graph.streaming.consumers.disconnected");
+				"graph.streaming.journal.bytes", "graph.streaming.journal.executions",
+				"graph.streaming.backpressure.paused", "graph.streaming.events.dropped",
+				"graph.streaming.consumer.lag.max", "graph.streaming.heartbeats", "graph.streaming.resumes",
+				"graph.streaming.consumers.disconnected");
 		Set<String> tagKeys = this.meterRegistry.getMeters()
 			.stream()
 			.flatMap((meter) -> meter.getId().getTags().stream())
@@ -283,7 +289,7 @@ class GraphStreamingMetricsTests {
 		assertThat(registry.getMeters()).extracting((meter) -> meter.getId().getName())
 			.allMatch((name) -> name.startsWith("flows."))
 			.contains("flows.executions.active", "flows.streams.active", "flows.journal.events",
-					"flows.journal.executions", "flows.heartbeats");
+					"flows.journal.bytes", "flows.journal.executions", "flows.heartbeats");
 	}
 
 	@Test
@@ -345,6 +351,7 @@ class GraphStreamingMetricsTests {
 				"graph_streaming_streams_active{transport=\"polling\"} 0.0",
 				"graph_streaming_streams_active{transport=\"sse\"} 0.0",
 				"graph_streaming_streams_active{transport=\"websocket\"} 0.0", "graph_streaming_journal_events 0.0",
+				"# TYPE graph_streaming_journal_bytes gauge", "graph_streaming_journal_bytes 0.0",
 				"graph_streaming_journal_executions 0.0",
 				"graph_streaming_backpressure_paused_seconds_count{graph=\"demo\"} 1",
 				"graph_streaming_events_dropped_total{graph=\"demo\",policy=\"drop-oldest\"} 2.0",
@@ -403,6 +410,31 @@ class GraphStreamingMetricsTests {
 		first.cancel("test");
 		assertThat(gauge("graph.streaming.journal.events")).isEqualTo(first.eventCount() + second.eventCount());
 		assertThat(gauge("graph.streaming.journal.executions")).isEqualTo(2);
+	}
+
+	@Test
+	void journalBytesGaugeShouldCountSegmentBytesOfRegisteredExecutionsUntilTheyAreEvicted(@TempDir Path directory) {
+		assertThat(gauge("graph.streaming.journal.bytes")).isZero();
+		JsonMapper mapper = new JsonMapper();
+		StreamingExecutionOptions spilling = options().configure()
+			.withJournalRetention(Duration.ZERO)
+			.withMemoryMappedBuffers(true, 64 * 1024, directory)
+			.withMemoryMappedLimits(1, 1024 * 1024, 1024 * 1024)
+			.withEventSerializer(
+					new JsonEventSerializer(new GraphEventJsonWriter(mapper), new GraphEventJsonReader(mapper)))
+			.build();
+		GraphExecution spilled = this.executions.create(twoNodeGraph(), Map.of(), spilling);
+		spilled.stream().flux().blockLast(Duration.ofSeconds(10));
+		// every event but the newest went to the one 64 KiB segment, which is counted whole
+		assertThat(spilled.journal().spilledSegments()).isEqualTo(1);
+		assertThat(gauge("graph.streaming.journal.bytes")).isEqualTo(64 * 1024);
+		GraphExecution inMemory = this.executions.create(twoNodeGraph(), Map.of(), options());
+		inMemory.stream().flux().blockLast(Duration.ofSeconds(10));
+		assertThat(gauge("graph.streaming.journal.events")).isPositive();
+		assertThat(gauge("graph.streaming.journal.bytes")).isEqualTo(64 * 1024);
+		assertThat(this.executions.evictExpired()).isEqualTo(1);
+		assertThat(spilled.journal().spilledBytes()).isZero();
+		assertThat(gauge("graph.streaming.journal.bytes")).isZero();
 	}
 
 	@Test
@@ -467,6 +499,18 @@ class GraphStreamingMetricsTests {
 
 	private StreamingExecutionOptions options() {
 		return StreamingExecutionOptions.builder().withMetrics().withMetricsListener(this.metrics).build();
+	}
+
+	/**
+	 * A graph of two nodes that finishes at once.
+	 */
+	private static StreamingGraphExecutor twoNodeGraph() {
+		StreamingGraphExecutor graph = new StreamingGraphExecutor("demo", "two nodes");
+		graph.addNode(GraphNode.of("a", (state, context) -> Map.of("a", 1)))
+			.addNode(GraphNode.of("b", (state, context) -> Map.of("b", 2)))
+			.connect("a", "b")
+			.setStartNode("a");
+		return graph;
 	}
 
 	/**
