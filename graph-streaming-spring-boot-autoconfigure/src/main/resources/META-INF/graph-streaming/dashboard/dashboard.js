@@ -386,15 +386,16 @@ function drawDiagram(graph) {
     id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9,
     markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse',
   }, svg('path', { d: 'M0 0 L10 5 L0 10 z', class: cls }));
+  // A group of named node images (each says its state); the edges are in the group's name.
   const root = svg('svg', {
-    viewBox: `0 0 ${Math.ceil(model.width)} ${Math.ceil(model.height)}`, role: 'img',
+    viewBox: `0 0 ${Math.ceil(model.width)} ${Math.ceil(model.height)}`, role: 'group',
     width: Math.ceil(model.width), height: Math.ceil(model.height),
     'aria-labelledby': titleId, preserveAspectRatio: 'xMidYMin meet', 'data-graph-id': graph.id,
   }, svg('title', { id: titleId }, label),
   svg('defs', {}, arrow('gs-arrow', 'arrow'), arrow('gs-arrow-taken', 'arrow-taken')));
 
-  const edgeLayer = svg('g', { class: 'edges' });
-  const labelLayer = svg('g', { class: 'edge-labels' });
+  const edgeLayer = svg('g', { class: 'edges', 'aria-hidden': 'true' });
+  const labelLayer = svg('g', { class: 'edge-labels', 'aria-hidden': 'true' });
   const edgeElements = new Map();
   const spread = (count, index, start, size) => start + (size * (index + 1)) / (count + 1);
   const outOrder = new Map();
@@ -482,15 +483,18 @@ function drawDiagram(graph) {
     const box = model.boxes.get(node.id);
     const stateText = svg('text', { class: 'node-state', x: box.w / 2, y: 36 }, 'idle');
     const title = node.id.length > 24 ? `${node.id.slice(0, 23)}…` : node.id;
+    const name = node.description ? `${node.id}: ${node.description}` : node.id;
+    const tooltip = svg('title', {}, name);
     const group = svg('g', {
       class: 'node', transform: `translate(${box.x} ${box.y})`, 'data-node-id': node.id, 'data-status': 'idle',
+      'data-retries': 0, role: 'img', 'aria-label': name,
     },
-    svg('title', {}, node.description ? `${node.id}: ${node.description}` : node.id),
+    tooltip,
     svg('rect', { width: box.w, height: box.h, rx: 9 }),
-    svg('text', { class: 'node-title', x: box.w / 2, y: 20 }, title),
+    svg('text', { class: 'node-title', x: box.w / 2, y: 20, 'aria-hidden': 'true' }, title),
     stateText);
     nodeLayer.append(group);
-    nodeElements.set(node.id, { group, stateText });
+    nodeElements.set(node.id, { group, stateText, tooltip, name });
     if (node.id === graph.startNode) {
       const cx = box.x + box.w / 2;
       nodeLayer.append(svg('g', { class: 'start-marker', 'aria-hidden': 'true' },
@@ -515,21 +519,62 @@ function drawDiagram(graph) {
   state.diagram = { graphId: graph.id, nodes: nodeElements, edges: edgeElements };
 }
 
+function retryCount(count) {
+  return `${count} retr${count === 1 ? 'y' : 'ies'}`;
+}
+
+/** Retries of a node, and of the nodes inside it when it runs a subgraph. */
+function retriesOf(info) {
+  return info.retries + info.nestedRetries;
+}
+
+/**
+ * What a diagram node says in its box. A node that ran several times (a loop) shows
+ * "×N"; one that needed retries keeps saying so once it is done ("✓ after 2 retries"),
+ * with the duration left to its title, so that the mark fits the box.
+ */
 function nodeStateText(info) {
   const runs = info.runs > 1 ? ` ×${info.runs}` : '';
+  const retries = retriesOf(info);
   switch (info.status) {
     case 'running':
       return info.child ? `running… ${info.child}` : `running…${runs}`;
     case 'completed':
+      if (retries > 0) {
+        return info.runs > 1 ? `✓${runs} · ${retryCount(retries)}` : `✓ after ${retryCount(retries)}`;
+      }
       return `✓ ${formatMs(info.durationMs)}${runs}`;
     case 'failed':
-      return `✗ failed${runs}`;
+      return `✗ failed${runs}${retries > 0 ? `, ${retryCount(retries)}` : ''}`;
     case 'retrying':
       return `↻ retry ${info.retries}`;
     case 'cancelled':
       return 'cancelled';
     default:
       return 'idle';
+  }
+}
+
+/** The node's state in words, for its title (tooltip) and its accessible name. */
+function nodeStateSentence(info) {
+  const runs = info.runs > 1 ? ` (ran ${info.runs} times)` : '';
+  const duration = typeof info.durationMs === 'number' ? ` in ${formatMs(info.durationMs)}` : '';
+  const retries = retriesOf(info);
+  const inside = info.retriedChildren.size > 0 ? ` (of ${[...info.retriedChildren].join(', ')})` : '';
+  const retried = retries > 0 ? ` after ${retryCount(retries)}${inside}` : '';
+  switch (info.status) {
+    case 'running':
+      return `running${info.child ? ` ${info.child}` : ''}${runs}${retried}`;
+    case 'completed':
+      return `completed${duration}${runs}${retried}`;
+    case 'failed':
+      return `failed${runs}${retried}`;
+    case 'retrying':
+      return `retrying (retry ${info.retries})`;
+    case 'cancelled':
+      return 'cancelled';
+    default:
+      return 'not run';
   }
 }
 
@@ -551,7 +596,13 @@ function paintNode(run, nodeId) {
   const target = diagram.nodes.get(top);
   const info = run.nodes.get(top) ?? run.nodes.get(nodeId);
   if (target && info) {
+    const retries = retriesOf(info);
+    const label = `${target.name} — ${nodeStateSentence(info)}`;
     target.group.dataset.status = info.status;
+    target.group.dataset.retries = String(retries);
+    target.group.classList.toggle('node--retried', retries > 0);
+    target.group.setAttribute('aria-label', label);
+    target.tooltip.textContent = label;
     target.stateText.textContent = nodeStateText(info);
   }
 }
@@ -819,7 +870,10 @@ function receive(run, data) {
 function nodeInfo(run, nodeId) {
   let info = run.nodes.get(nodeId);
   if (!info) {
-    info = { status: 'idle', runs: 0, retries: 0, durationMs: null, child: null };
+    info = {
+      status: 'idle', runs: 0, attempt: 0, retries: 0, nestedRetries: 0, retriedChildren: new Set(),
+      durationMs: null, child: null,
+    };
     run.nodes.set(nodeId, info);
   }
   return info;
@@ -873,8 +927,14 @@ function apply(run, event) {
       const info = nodeInfo(run, nodeId);
       const retry = info.status === 'retrying';
       info.status = 'running';
-      info.runs += 1;
-      const span = { nodeId, run: info.runs, start: offset, end: null, status: 'running' };
+      // A retry is another attempt of the same run of the node, not another run (a loop's).
+      if (retry) {
+        info.attempt += 1;
+      } else {
+        info.runs += 1;
+        info.attempt = 1;
+      }
+      const span = { nodeId, run: info.runs, attempt: info.attempt, start: offset, end: null, status: 'running' };
       run.spans.push(span);
       run.openSpans.set(nodeId, span);
       const top = diagramNodeId(nodeId);
@@ -918,6 +978,12 @@ function apply(run, event) {
       info.status = 'retrying';
       info.retries += 1;
       closeSpan(run, nodeId, 'failed', offset);
+      const top = diagramNodeId(nodeId);
+      if (top !== nodeId) {
+        const parent = nodeInfo(run, top);
+        parent.nestedRetries += 1;
+        parent.retriedChildren.add(nodeId.slice(top.length + 1));
+      }
       run.dirtyNodes.add(nodeId);
       run.timelineDirty = true;
       break;
@@ -1168,7 +1234,8 @@ function renderTimeline(run) {
     const bar = element('span', { class: 'span-bar' });
     bar.style.left = `${(100 * span.start) / total}%`;
     bar.style.width = `${Math.max(0.4, (100 * (end - span.start)) / total)}%`;
-    const label = `${span.nodeId}${span.run > 1 ? ` #${span.run}` : ''}`;
+    const label = `${span.nodeId}${span.run > 1 ? ` #${span.run}` : ''}`
+      + `${span.attempt > 1 ? ` attempt ${span.attempt}` : ''}`;
     const duration = span.end === null ? `${formatMs(end - span.start)}…` : formatMs(span.end - span.start);
     return element('li', { 'data-node-id': span.nodeId, 'data-status': span.status },
       element('span', { class: 'span-label', title: label }, label),

@@ -1,5 +1,6 @@
 package io.graphstreaming.sample;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ import io.graphstreaming.core.graph.RetryPolicy;
  * plan --"tools chosen"--&gt; act ==&gt; search     ("uses search")     --&gt; observe --"needs another step"--&gt; plan
  *   \                        ==&gt; weather    ("uses weather")    --&gt; observe --&gt; answer
  *    \--&gt; answer            ==&gt; calculator ("uses calculator") --&gt; observe
+ *
+ * weather = subgraph: geocode --&gt; forecast (circuit breaker)
  * </pre>
  *
  * <ul>
@@ -39,7 +42,10 @@ import io.graphstreaming.core.graph.RetryPolicy;
  * as parallel branches joining at {@code observe}. Each tool writes its finding as a
  * one-element {@value #OBSERVATIONS} list, merged with {@code MergePolicy.listAppend()}.
  * {@code search} times out {@code failures} times per call before it answers; its retry
- * policy retries that timeout after {@value #RETRY_DELAY_MS} ms.</li>
+ * policy retries that timeout after {@value #RETRY_DELAY_MS} ms. {@code weather} is a
+ * subgraph ({@link WeatherTool}): its nodes {@code weather/geocode} and
+ * {@code weather/forecast} stream their events under that path, and the external
+ * service the forecast calls is guarded by a circuit breaker.</li>
  * <li>{@code observe} adds the step's observations to {@value #NOTES} and loops back to
  * {@code plan} while a follow-up is needed (with the default question: converting the
  * temperature to Fahrenheit with the calculator), at most {@value #MAX_STEPS} steps.</li>
@@ -79,8 +85,6 @@ public final class AgentGraph {
 
 	private static final long SEARCH_MS = 120;
 
-	private static final long WEATHER_MS = 80;
-
 	private static final long CALCULATOR_MS = 20;
 
 	private static final long TIMEOUT_MS = 60;
@@ -104,10 +108,23 @@ public final class AgentGraph {
 	 * @return a new executor named {@value #ID}
 	 */
 	static StreamingGraphExecutor create(CheckpointStore checkpoints, int tokenBudget) {
+		return create(checkpoints, tokenBudget, Clock.systemUTC());
+	}
+
+	/**
+	 * Builds the graph with another token budget and another clock for the weather
+	 * service's circuit breaker (tests move it past the breaker's open time).
+	 * @param checkpoints where the checkpoint after every node goes
+	 * @param tokenBudget tokens one run may stream
+	 * @param breakerClock the clock of the weather service's circuit breaker
+	 * @return a new executor named {@value #ID}
+	 */
+	static StreamingGraphExecutor create(CheckpointStore checkpoints, int tokenBudget, Clock breakerClock) {
 		Objects.requireNonNull(checkpoints, "checkpoints");
 		StreamingGraphExecutor executor = new ValidatingGraphExecutor(ID,
-				"Agent loop: plans, calls tools in parallel (search retries), loops until done and streams its answer "
-						+ "token by token; input question, tokenDelayMs, failures",
+				"Agent loop: plans, calls tools in parallel (search retries; weather is a subgraph whose service is "
+						+ "behind a circuit breaker), loops until done and streams its answer token by token; "
+						+ "input question, tokenDelayMs, failures, weatherFailures",
 				AgentInput::from);
 		RetryPolicy searchRetry = RetryPolicy.builder()
 			.maxAttempts(AgentInput.MAX_FAILURES + 1)
@@ -127,8 +144,7 @@ public final class AgentGraph {
 		executor.addNode(GraphNode.async(AgentTools.SEARCH, AgentGraph::search)
 			.withRetry(searchRetry)
 			.withDescription("Searches the web (simulated); times out 'failures' times first"));
-		executor.addNode(GraphNode.async(AgentTools.WEATHER, AgentGraph::weather)
-			.withDescription("Reports a city's weather (simulated)"));
+		executor.addNode(WeatherTool.node(breakerClock));
 		executor.addNode(GraphNode.async(AgentTools.CALCULATOR, AgentGraph::calculator)
 			.withDescription("Evaluates arithmetic"));
 		executor.addNode(GraphNode.async("observe", AgentGraph::observe)
@@ -191,16 +207,6 @@ public final class AgentGraph {
 		}
 		return Mono.delay(Duration.ofMillis(SEARCH_MS))
 			.map((tick) -> observation("Search: " + AgentTools.search(input.question())));
-	}
-
-	private static Mono<Map<String, @Nullable Object>> weather(GraphState state, NodeContext context) {
-		AgentTools.Weather weather = AgentTools.weather(AgentTools.city(AgentInput.from(state).question()));
-		return Mono.delay(Duration.ofMillis(WEATHER_MS)).map((tick) -> {
-			Map<String, @Nullable Object> written = observation("Weather: " + weather.sentence());
-			written.put("city", weather.city());
-			written.put("celsius", weather.celsius());
-			return written;
-		});
 	}
 
 	private static Mono<Map<String, @Nullable Object>> calculator(GraphState state, NodeContext context) {
@@ -280,7 +286,12 @@ public final class AgentGraph {
 		return tokens;
 	}
 
-	private static Map<String, @Nullable Object> observation(String text) {
+	/**
+	 * What a tool writes: its finding as a one-element {@value #OBSERVATIONS} list.
+	 * @param text the finding
+	 * @return a new mutable map
+	 */
+	static Map<String, @Nullable Object> observation(String text) {
 		Map<String, @Nullable Object> written = new LinkedHashMap<>();
 		written.put(OBSERVATIONS, List.of(text));
 		return written;

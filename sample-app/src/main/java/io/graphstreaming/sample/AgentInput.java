@@ -13,8 +13,11 @@ import io.graphstreaming.core.graph.GraphState;
  * {@value #MAX_TOKEN_DELAY_MS} (default {@value #DEFAULT_TOKEN_DELAY_MS})
  * @param failures how many times the {@code search} tool times out before it answers,
  * each time it is called, 0 to {@value #MAX_FAILURES} (default 1)
+ * @param weatherFailures how many times the weather service behind
+ * {@code weather/forecast} fails before it answers, 0 to {@value #MAX_WEATHER_FAILURES}
+ * (default 0); from 2 its circuit breaker opens (see {@link WeatherTool})
  */
-record AgentInput(String question, long tokenDelayMs, int failures) {
+record AgentInput(String question, long tokenDelayMs, int failures, int weatherFailures) {
 
 	/** The question asked when the input has none: two tools in parallel, then a second step. */
 	static final String DEFAULT_QUESTION = "What is the weather in Paris today, and how warm is that in Fahrenheit?";
@@ -32,6 +35,12 @@ record AgentInput(String question, long tokenDelayMs, int failures) {
 	static final int MAX_FAILURES = 3;
 
 	/**
+	 * The most failures of the weather service per run; its retry policy would allow them
+	 * all, but its circuit breaker opens after two.
+	 */
+	static final int MAX_WEATHER_FAILURES = 3;
+
+	/**
 	 * Reads the settings from the state (the run's input).
 	 * @param state the state
 	 * @return the settings
@@ -42,7 +51,8 @@ record AgentInput(String question, long tokenDelayMs, int failures) {
 		long tokenDelayMs = InputValues.wholeNumber(state, "tokenDelayMs", DEFAULT_TOKEN_DELAY_MS, 0,
 				MAX_TOKEN_DELAY_MS);
 		int failures = (int) InputValues.wholeNumber(state, "failures", 1, 0, MAX_FAILURES);
-		return new AgentInput(question, tokenDelayMs, failures);
+		int weatherFailures = (int) InputValues.wholeNumber(state, "weatherFailures", 0, 0, MAX_WEATHER_FAILURES);
+		return new AgentInput(question, tokenDelayMs, failures, weatherFailures);
 	}
 
 }

@@ -37,8 +37,9 @@ public class SampleGraphsConfiguration {
 	}
 
 	/**
-	 * The {@code agent} graph: an agent loop with streamed tokens, parallel tools, a retry
-	 * and a checkpoint after every step.
+	 * The {@code agent} graph: an agent loop with streamed tokens, parallel tools, a retry,
+	 * a subgraph tool whose service is behind a circuit breaker, and a checkpoint after
+	 * every step.
 	 * @param checkpoints the application's checkpoint store (the starter's, unless the
 	 * application declares its own)
 	 * @return a new executor

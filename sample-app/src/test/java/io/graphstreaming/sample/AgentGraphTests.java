@@ -1,6 +1,10 @@
 package io.graphstreaming.sample;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +20,22 @@ import io.graphstreaming.core.checkpoint.Checkpoint;
 import io.graphstreaming.core.checkpoint.InMemoryCheckpointStore;
 import io.graphstreaming.core.event.CheckpointCreatedEvent;
 import io.graphstreaming.core.event.CheckpointRestoredEvent;
+import io.graphstreaming.core.event.CircuitBreakerStateChangedEvent;
 import io.graphstreaming.core.event.ConditionEvaluatedEvent;
 import io.graphstreaming.core.event.ExecutionCompletedEvent;
 import io.graphstreaming.core.event.ExecutionFailedEvent;
 import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.event.NodeCompletedEvent;
+import io.graphstreaming.core.event.NodeFailedEvent;
 import io.graphstreaming.core.event.NodeOutputChunkEvent;
 import io.graphstreaming.core.event.NodeStartedEvent;
 import io.graphstreaming.core.event.ResourceBudgetExhaustedEvent;
 import io.graphstreaming.core.event.RetryAttemptedEvent;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
+import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.graph.GraphDescription;
+import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,6 +72,14 @@ class AgentGraphTests {
 				new GraphDescription.Edge("calculator", "observe", null),
 				new GraphDescription.Edge("observe", "plan", "needs another step"),
 				new GraphDescription.Edge("observe", "answer", null));
+		GraphNode weather = this.agent.graph().node("weather");
+		Graph weatherTool = weather.subgraph();
+		assertThat(weatherTool).isNotNull();
+		assertThat(weatherTool.describe().startNode()).isEqualTo("geocode");
+		assertThat(weatherTool.describe().nodes()).extracting(GraphDescription.Node::id)
+			.containsExactly("geocode", "forecast");
+		assertThat(weatherTool.describe().edges()).containsExactly(new GraphDescription.Edge("geocode", "forecast", null));
+		assertThat(weatherTool.node("forecast").circuitBreaker().getName()).isEqualTo("weather-service");
 		assertThat(this.agent.graph().isFanOut("act")).isTrue();
 		assertThat(this.agent.graph().joinOf("act")).isEqualTo("observe");
 		assertThat(this.agent.budget().limits()).containsEntry("tokens", 1000.0);
@@ -73,7 +89,7 @@ class AgentGraphTests {
 	@Test
 	void defaultQuestionCallsTwoToolsInParallelThenLoopsOnceForTheCalculator() {
 		List<GraphExecutionEvent> events = run(Map.of(FAST, 0));
-		List<String> completed = completed(events).stream().map(NodeCompletedEvent::nodeId).toList();
+		List<String> completed = topLevel(completed(events));
 		assertThat(completed).hasSize(10);
 		assertThat(completed.subList(0, 2)).containsExactly("plan", "act");
 		assertThat(completed.subList(2, 4)).containsExactlyInAnyOrder("search", "weather");
@@ -118,6 +134,93 @@ class AgentGraphTests {
 			.extracting((event) -> ((RetryAttemptedEvent) event).attempt())
 			.containsExactly(2, 3, 4);
 		assertThat(events.get(events.size() - 1)).isInstanceOf(ExecutionCompletedEvent.class);
+	}
+
+	@Test
+	void weatherIsASubgraphWhoseNodesStreamUnderItsPathWhileItRuns() {
+		List<GraphExecutionEvent> events = run(Map.of(FAST, 0, "question", "Is it warm in Berlin?"));
+		assertThat(events).extracting(GraphExecutionEvent::nodeId)
+			.filteredOn((nodeId) -> nodeId != null && nodeId.startsWith("weather"))
+			.containsExactly("weather", "weather", "weather/geocode", "weather/geocode", "weather/geocode",
+					"weather/geocode", "weather/forecast", "weather/forecast", "weather/forecast", "weather/forecast",
+					"weather", "weather");
+		assertThat(steps(events, "weather/forecast")).containsExactly(GraphExecutionEventType.NODE_ENTERED,
+				GraphExecutionEventType.NODE_STARTED, GraphExecutionEventType.NODE_COMPLETED,
+				GraphExecutionEventType.NODE_EXITED);
+		assertThat(index(events, NodeStartedEvent.class, "weather"))
+			.isLessThan(index(events, NodeStartedEvent.class, "weather/geocode"));
+		assertThat(index(events, NodeCompletedEvent.class, "weather/forecast"))
+			.isLessThan(index(events, NodeCompletedEvent.class, "weather"));
+		NodeCompletedEvent weather = (NodeCompletedEvent) events.get(index(events, NodeCompletedEvent.class, "weather"));
+		assertThat(weather.output()).containsEntry("city", "Berlin")
+			.containsEntry("celsius", 16)
+			.containsEntry("observations", List.of("Weather: In Berlin it is 16 °C with sunshine."));
+		assertThat(events).noneMatch(CircuitBreakerStateChangedEvent.class::isInstance);
+	}
+
+	@Test
+	void oneWeatherServiceFailureIsRetriedAndLeavesTheCircuitBreakerClosed() {
+		List<GraphExecutionEvent> events = run(Map.of(FAST, 0, "failures", 0, "weatherFailures", 1));
+		assertThat(events).filteredOn(RetryAttemptedEvent.class::isInstance)
+			.singleElement()
+			.isInstanceOfSatisfying(RetryAttemptedEvent.class, (retry) -> {
+				assertThat(retry.nodeId()).isEqualTo("weather/forecast");
+				assertThat(retry.attempt()).isEqualTo(2);
+				assertThat(retry.errorType()).isEqualTo("ServiceUnavailableException");
+				assertThat(retry.errorMessage())
+					.isEqualTo("Service 'weather-service' answered 503 Service Unavailable (simulated, attempt 1)");
+			});
+		assertThat(events).noneMatch(CircuitBreakerStateChangedEvent.class::isInstance);
+		assertThat(finalState(events)).containsEntry("celsius", 18);
+	}
+
+	@Test
+	void twoWeatherServiceFailuresInARowOpenTheCircuitBreakerWhichRejectsTheNextAttempt() {
+		List<GraphExecutionEvent> events = run(Map.of(FAST, 0, "weatherFailures", 2));
+		assertThat(steps(events, "weather/forecast")).containsExactly(GraphExecutionEventType.NODE_ENTERED,
+				GraphExecutionEventType.NODE_STARTED, GraphExecutionEventType.RETRY_ATTEMPTED,
+				GraphExecutionEventType.NODE_STARTED, GraphExecutionEventType.CIRCUIT_BREAKER_STATE_CHANGED,
+				GraphExecutionEventType.RETRY_ATTEMPTED, GraphExecutionEventType.NODE_STARTED,
+				GraphExecutionEventType.NODE_FAILED, GraphExecutionEventType.NODE_EXITED,
+				GraphExecutionEventType.EXECUTION_FAILED);
+		assertThat(transitions(events)).containsExactly("weather/forecast CLOSED->OPEN");
+		assertThat(events).filteredOn(NodeFailedEvent.class::isInstance)
+			.extracting(GraphExecutionEvent::nodeId)
+			.containsExactly("weather/forecast", "weather");
+		NodeFailedEvent rejected = (NodeFailedEvent) events.stream()
+			.filter(NodeFailedEvent.class::isInstance)
+			.findFirst()
+			.orElseThrow();
+		assertThat(rejected.errorType()).isEqualTo("CircuitBreakerOpenException");
+		assertThat(rejected.errorMessage()).isEqualTo("Circuit breaker 'weather-service' of node 'weather/forecast' "
+				+ "is OPEN: the call was rejected without running the node");
+		assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(ExecutionFailedEvent.class, (failed) -> {
+			assertThat(failed.nodeId()).isEqualTo("weather/forecast");
+			assertThat(failed.errorType()).isEqualTo("CircuitBreakerOpenException");
+		});
+	}
+
+	@Test
+	void whileTheBreakerIsOpenRunsFailFastAndTheFirstRunAfterItsOpenTimeClosesItAgain() {
+		MutableClock clock = new MutableClock();
+		StreamingGraphExecutor agent = AgentGraph.create(this.checkpoints, AgentGraph.TOKEN_BUDGET, clock);
+		assertThat(transitions(run(agent, Map.of(FAST, 0, "weatherFailures", 3))))
+			.containsExactly("weather/forecast CLOSED->OPEN");
+
+		clock.advance(Duration.ofSeconds(WeatherTool.OPEN_SECONDS - 1));
+		List<GraphExecutionEvent> rejected = run(agent, Map.of(FAST, 0));
+		assertThat(steps(rejected, "weather/forecast")).containsExactly(GraphExecutionEventType.NODE_ENTERED,
+				GraphExecutionEventType.NODE_STARTED, GraphExecutionEventType.NODE_FAILED,
+				GraphExecutionEventType.NODE_EXITED, GraphExecutionEventType.EXECUTION_FAILED);
+		assertThat(transitions(rejected)).isEmpty();
+		assertThat(rejected.get(rejected.size() - 1)).isInstanceOfSatisfying(ExecutionFailedEvent.class,
+				(failed) -> assertThat(failed.errorType()).isEqualTo("CircuitBreakerOpenException"));
+
+		clock.advance(Duration.ofSeconds(2));
+		List<GraphExecutionEvent> trial = run(agent, Map.of(FAST, 0));
+		assertThat(transitions(trial)).containsExactly("weather/forecast OPEN->HALF_OPEN",
+				"weather/forecast HALF_OPEN->CLOSED");
+		assertThat(finalState(trial)).containsEntry("celsius", 18);
 	}
 
 	@Test
@@ -181,7 +284,7 @@ class AgentGraphTests {
 	@Test
 	void aQuestionWithWeatherAndArithmeticCallsThreeToolsAtOnceInOneStep() {
 		List<GraphExecutionEvent> events = run(Map.of(FAST, 0, "question", "What is the weather in Tokyo, and 3 * 4 + 2?"));
-		List<String> completed = completed(events).stream().map(NodeCompletedEvent::nodeId).toList();
+		List<String> completed = topLevel(completed(events));
 		assertThat(completed.subList(2, 5)).containsExactlyInAnyOrder("search", "weather", "calculator");
 		assertThat(completed.subList(5, 7)).containsExactly("observe", "answer");
 		assertThat(finalState(events).get("notes")).isEqualTo(List.of(
@@ -212,7 +315,8 @@ class AgentGraphTests {
 				Arguments.of("question", "x".repeat(501), "Input 'question' must have at most 500 characters but has 501"),
 				Arguments.of("tokenDelayMs", -1, "Input 'tokenDelayMs' must be from 0 to 1000 but was -1"),
 				Arguments.of("tokenDelayMs", "fast", "Input 'tokenDelayMs' must be a whole number from 0 to 1000 but was \"fast\" (a string)"),
-				Arguments.of("failures", 4, "Input 'failures' must be from 0 to 3 but was 4"));
+				Arguments.of("failures", 4, "Input 'failures' must be from 0 to 3 but was 4"),
+				Arguments.of("weatherFailures", 4, "Input 'weatherFailures' must be from 0 to 3 but was 4"));
 	}
 
 	@ParameterizedTest(name = "{0} = {1}")
@@ -248,7 +352,11 @@ class AgentGraphTests {
 	}
 
 	private List<GraphExecutionEvent> run(Map<String, ?> input) {
-		List<GraphExecutionEvent> events = this.agent.executeStream(input).flux().collectList()
+		return run(this.agent, input);
+	}
+
+	private static List<GraphExecutionEvent> run(StreamingGraphExecutor agent, Map<String, ?> input) {
+		List<GraphExecutionEvent> events = agent.executeStream(input).flux().collectList()
 			.block(Duration.ofSeconds(20));
 		assertThat(events).isNotEmpty();
 		assertThat(events).filteredOn(GraphExecutionEvent::isTerminal).hasSize(1);
@@ -264,6 +372,28 @@ class AgentGraphTests {
 
 	private static List<NodeCompletedEvent> completed(List<GraphExecutionEvent> events) {
 		return events.stream().filter(NodeCompletedEvent.class::isInstance).map(NodeCompletedEvent.class::cast).toList();
+	}
+
+	/**
+	 * The completions of top-level nodes, leaving out those inside the weather subgraph.
+	 */
+	private static List<String> topLevel(List<NodeCompletedEvent> completed) {
+		return completed.stream().map(NodeCompletedEvent::nodeId).filter((nodeId) -> !nodeId.contains("/")).toList();
+	}
+
+	private static List<GraphExecutionEventType> steps(List<GraphExecutionEvent> events, String nodeId) {
+		return events.stream()
+			.filter((event) -> nodeId.equals(event.nodeId()))
+			.map(GraphExecutionEvent::eventType)
+			.toList();
+	}
+
+	private static List<String> transitions(List<GraphExecutionEvent> events) {
+		return events.stream()
+			.filter(CircuitBreakerStateChangedEvent.class::isInstance)
+			.map(CircuitBreakerStateChangedEvent.class::cast)
+			.map((changed) -> changed.nodeId() + " " + changed.fromState() + "->" + changed.toState())
+			.toList();
 	}
 
 	private static List<NodeOutputChunkEvent> chunks(List<GraphExecutionEvent> events, String nodeId) {
@@ -308,6 +438,34 @@ class AgentGraphTests {
 			return started.nodeId();
 		}
 		return (event instanceof NodeCompletedEvent completed) ? completed.nodeId() : "";
+	}
+
+	/**
+	 * The circuit breaker's clock, moved by the test instead of waiting.
+	 */
+	private static final class MutableClock extends Clock {
+
+		private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
 	}
 
 	private static List<Long> range(int size) {

@@ -16,6 +16,7 @@ import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfig
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 import io.graphstreaming.sample.SampleHttp.Frame;
@@ -65,7 +66,7 @@ class SampleGraphsHttpTests {
 	}
 
 	@Test
-	void agentStreamsTokensRetriesSearchRunsToolsInParallelAndCheckpointsEveryStep() {
+	void agentStreamsTokensRetriesSearchRunsToolsInParallelWithTheWeatherSubgraphAndCheckpointsEveryStep() {
 		HttpResponse<String> response = this.http.post("/graphs/agent/execute/stream",
 				"{\"input\":{\"tokenDelayMs\":2}}");
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -82,6 +83,15 @@ class SampleGraphsHttpTests {
 		List<String> tools = List.of("search", "weather");
 		List<Integer> toolStarts = indexes(frames, "NodeStarted", tools);
 		assertThat(toolStarts.get(1)).isLessThan(indexes(frames, "NodeCompleted", tools).get(0));
+		// The weather tool is a subgraph: its nodes report under its path, inside its run.
+		List<String> weatherTool = List.of("weather/geocode", "weather/forecast");
+		assertThat(indexes(frames, "NodeCompleted", weatherTool)).hasSize(2)
+			.allSatisfy((index) -> assertThat(index)
+				.isGreaterThan(indexes(frames, "NodeStarted", List.of("weather")).get(0))
+				.isLessThan(indexes(frames, "NodeCompleted", List.of("weather")).get(0)));
+		assertThat(nodesOf(frames, "NodeCompleted")).containsSubsequence("weather/geocode", "weather/forecast",
+				"weather");
+		assertThat(nodesOf(frames, "CircuitBreakerStateChanged")).isEmpty();
 		assertThat(nodesOf(frames, "CheckpointCreated")).containsExactly("plan", "act", "observe", "plan", "act",
 				"calculator", "observe", "answer");
 		for (int index : indexes(frames, "CheckpointCreated", List.of("plan", "act", "observe", "calculator", "answer"))) {
@@ -89,6 +99,33 @@ class SampleGraphsHttpTests {
 		}
 		assertThat(frames.get(frames.size() - 1).data().get("output").get("tokensUsed").asInt())
 			.isEqualTo(indexes(frames, "NodeOutputChunk", List.of("plan", "observe", "answer")).size());
+	}
+
+	/**
+	 * Trips the weather service's breaker, which belongs to the application's {@code agent}
+	 * graph and would make the next runs fail fast: the context is not reused.
+	 */
+	@Test
+	@DirtiesContext(methodMode = DirtiesContext.MethodMode.AFTER_METHOD)
+	void agentWithTwoWeatherServiceFailuresOpensTheCircuitBreakerAndFailsInTheSubgraph() {
+		HttpResponse<String> response = this.http.post("/graphs/agent/execute/stream",
+				"{\"input\":{\"tokenDelayMs\":0,\"weatherFailures\":2}}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		String executionId = response.headers().firstValue("X-Execution-Id").orElseThrow();
+		List<Frame> frames = SampleHttp.eventFrames(response.body().replace(": heartbeat\n\n", ""), executionId);
+		List<Frame> changes = frames.stream()
+			.filter((frame) -> frame.event().equals("CircuitBreakerStateChanged"))
+			.toList();
+		assertThat(changes).singleElement().satisfies((changed) -> {
+			assertThat(changed.data().get("nodeId").asString()).isEqualTo("weather/forecast");
+			assertThat(changed.data().get("fromState").asString()).isEqualTo("CLOSED");
+			assertThat(changed.data().get("toState").asString()).isEqualTo("OPEN");
+		});
+		assertThat(nodesOf(frames, "RetryAttempted")).filteredOn("weather/forecast"::equals).hasSize(2);
+		Frame last = frames.get(frames.size() - 1);
+		assertThat(last.event()).isEqualTo("ExecutionFailed");
+		assertThat(last.data().get("nodeId").asString()).isEqualTo("weather/forecast");
+		assertThat(last.data().get("errorType").asString()).isEqualTo("CircuitBreakerOpenException");
 	}
 
 	static Stream<Arguments> invalidRequests() {
@@ -106,6 +143,8 @@ class SampleGraphsHttpTests {
 						"Input 'nodes' must be from 1 to 1000000 but was 0"),
 				Arguments.of("POST", "/graphs/agent/execute/stream", "{\"input\":{\"failures\":9}}",
 						"Input 'failures' must be from 0 to 3 but was 9"),
+				Arguments.of("POST", "/graphs/agent/executions", "{\"input\":{\"weatherFailures\":-1}}",
+						"Input 'weatherFailures' must be from 0 to 3 but was -1"),
 				Arguments.of("POST", "/graphs/agent/execute", "{\"input\":{\"question\":42}}",
 						"Input 'question' must be a string of at most 500 characters but was 42 (a number)"));
 	}

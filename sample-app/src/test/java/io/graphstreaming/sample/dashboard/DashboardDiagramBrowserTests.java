@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -62,7 +63,7 @@ class DashboardDiagramBrowserTests {
 	}
 
 	@Test
-	void agentDiagramDrawsTheFanOutWithItsConditionsAndARunLightsUpTheParallelTools() {
+	void agentDiagramDrawsTheFanOutWithItsConditionsAndARunLightsUpTheParallelToolsAndMarksTheRetriedOnes() {
 		browser.desktop();
 		DashboardPage page = new DashboardPage(browser.driver()).open("http://localhost:" + this.port + "/graph-dashboard");
 		page.selectGraph("agent");
@@ -83,7 +84,7 @@ class DashboardDiagramBrowserTests {
 					"needs another step");
 		assertInsideAndApart(page);
 
-		page.start("agent", "{\"tokenDelayMs\": 1}");
+		page.start("agent", "{\"tokenDelayMs\": 1, \"weatherFailures\": 1}");
 		assertThat(page.awaitRunStatus("completed", "failed", "cancelled")).isEqualTo("completed");
 		for (String node : List.of("plan", "act", "search", "weather", "calculator", "observe", "answer")) {
 			assertThat(page.nodeStatus(node)).as(node).isEqualTo("completed");
@@ -99,6 +100,22 @@ class DashboardDiagramBrowserTests {
 		assertThat(page.find("pre.chunk-text[data-node-id='answer']").getText()).startsWith("Here is what I found.")
 			.endsWith("= 64.4.");
 		assertThat(page.loggedTypes()).contains("RetryAttempted", "CheckpointCreated", "StateMergeConflictDetected");
+		// search timed out once: it ends completed and still says it needed a retry.
+		assertRetried(page, "search", 1, "✓ after 1 retry");
+		assertThat(page.find("#diagram .node[data-node-id='search']").getAttribute("aria-label"))
+			.startsWith("search: ").contains(" — completed in ").endsWith(" after 1 retry");
+		// plan ran twice (the loop) without a retry: a repeat count, not a retried mark.
+		assertNotRetried(page, "plan");
+		assertThat(page.nodeStateText("plan")).startsWith("✓ ").endsWith(" ×2");
+		// The weather subgraph's nodes are logged under its path; the retry of its forecast
+		// marks the subgraph's node.
+		page.filter("", "weather");
+		assertThat(page.visibleLogNodes()).contains("weather", "weather/geocode", "weather/forecast")
+			.doesNotContain("search");
+		page.filter("", "");
+		assertRetried(page, "weather", 1, "✓ after 1 retry");
+		assertThat(page.find("#diagram .node[data-node-id='weather']").getAttribute("aria-label"))
+			.endsWith(" after 1 retry (of forecast)");
 		browser.screenshot("DashboardDiagramBrowserTests-agent-desktop");
 		browser.phone();
 		assertThat((Long) page.script("return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390L);
@@ -123,10 +140,35 @@ class DashboardDiagramBrowserTests {
 		assertThat(page.find("#diagram path.edge[data-from='branch-2'][data-to='join']").getAttribute("class"))
 			.contains("edge--taken");
 		assertThat(page.find("#diagram .node[data-node-id='loop'] .node-state").getText()).contains("×2");
+		assertNotRetried(page, "loop");
 		browser.screenshot("DashboardDiagramBrowserTests-synthetic-desktop");
 		browser.phone();
 		assertThat((Long) page.script("return document.documentElement.scrollWidth;")).isLessThanOrEqualTo(390L);
 		browser.screenshot("DashboardDiagramBrowserTests-synthetic-phone");
+		assertThat(browser.consoleErrors()).isEmpty();
+		browser.driver().get("about:blank");
+	}
+
+	@Test
+	void nodesThatSucceedAfterRetriesStayMarkedRetriedWithTheirCountApartFromALoopsRepeats() {
+		browser.desktop();
+		DashboardPage page = new DashboardPage(browser.driver()).open("http://localhost:" + this.port + "/graph-dashboard");
+		page.start("synthetic", "{\"nodes\": 1, \"retries\": 2, \"loop\": 2}");
+		assertThat(page.awaitRunStatus("completed", "failed", "cancelled")).isEqualTo("completed");
+		assertThat(page.loggedTypes()).filteredOn("RetryAttempted"::equals).hasSize(6);
+		assertRetried(page, "step", 2, "✓ after 2 retries");
+		assertThat(page.find("#diagram .node[data-node-id='step'] title").getAttribute("textContent"))
+			.matches("step: .+ — completed in \\S+ m?s after 2 retries");
+		// Two iterations of the loop, each after two retries: both counts, told apart.
+		assertRetried(page, "loop", 4, "✓ ×2 · 4 retries");
+		assertThat(page.find("#diagram .node[data-node-id='loop']").getAttribute("aria-label"))
+			.contains(" — completed in ").endsWith(" (ran 2 times) after 4 retries");
+		assertThat(page.nodeStatus("fan-out")).isEqualTo("idle");
+		// The timeline tells the attempts of a run from the runs of a loop.
+		assertThat(page.findAll("#timeline .span-label").stream().map((label) -> label.getText()).toList())
+			.containsExactly("step", "step attempt 2", "step attempt 3", "loop", "loop attempt 2", "loop attempt 3",
+					"loop #2", "loop #2 attempt 2", "loop #2 attempt 3");
+		browser.screenshot("DashboardDiagramBrowserTests-retried-desktop");
 		assertThat(browser.consoleErrors()).isEmpty();
 		browser.driver().get("about:blank");
 	}
@@ -151,6 +193,29 @@ class DashboardDiagramBrowserTests {
 		browser.screenshot("DashboardDiagramBrowserTests-nested-desktop");
 		assertThat(browser.consoleErrors()).isEmpty();
 		browser.driver().get("about:blank");
+	}
+
+	/**
+	 * The node ended completed and is marked as retried, with the count, in its box, its
+	 * class and its accessible name.
+	 */
+	private static void assertRetried(DashboardPage page, String nodeId, int retries, String stateText) {
+		WebElement node = page.find("#diagram .node[data-node-id='" + nodeId + "']");
+		assertThat(node.getAttribute("data-status")).as(nodeId).isEqualTo("completed");
+		assertThat(node.getAttribute("class")).as(nodeId).contains("node--retried");
+		assertThat(node.getAttribute("data-retries")).as(nodeId).isEqualTo(String.valueOf(retries));
+		assertThat(page.nodeStateText(nodeId)).isEqualTo(stateText);
+		assertThat(node.getAttribute("aria-label")).as(nodeId)
+			.contains(" after " + retries + ((retries == 1) ? " retry" : " retries"));
+	}
+
+	private static void assertNotRetried(DashboardPage page, String nodeId) {
+		WebElement node = page.find("#diagram .node[data-node-id='" + nodeId + "']");
+		assertThat(node.getAttribute("data-status")).as(nodeId).isEqualTo("completed");
+		assertThat(node.getAttribute("class")).as(nodeId).doesNotContain("node--retried");
+		assertThat(node.getAttribute("data-retries")).as(nodeId).isEqualTo("0");
+		assertThat(page.nodeStateText(nodeId)).as(nodeId).doesNotContain("retr");
+		assertThat(node.getAttribute("aria-label")).as(nodeId).doesNotContain("retr");
 	}
 
 	private static void assertLayout(DashboardPage page) {

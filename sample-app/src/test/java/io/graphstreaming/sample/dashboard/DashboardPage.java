@@ -113,6 +113,10 @@ final class DashboardPage {
 		return find("#diagram .node[data-node-id='" + nodeId + "']").getAttribute("data-status");
 	}
 
+	String nodeStateText(String nodeId) {
+		return find("#diagram .node[data-node-id='" + nodeId + "'] .node-state").getText();
+	}
+
 	String connectionState() {
 		return find("#connection").getAttribute("data-state");
 	}
