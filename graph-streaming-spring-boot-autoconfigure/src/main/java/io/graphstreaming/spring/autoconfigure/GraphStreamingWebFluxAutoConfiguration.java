@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -26,6 +27,7 @@ import io.graphstreaming.spring.web.GraphStreamingRouter;
 import io.graphstreaming.spring.web.InputLimits;
 import io.graphstreaming.spring.web.ProblemResponses;
 import io.graphstreaming.spring.web.StreamLimiter;
+import io.graphstreaming.spring.web.UnmatchedRouteProblems;
 import io.graphstreaming.spring.web.http.GraphCheckpointHandler;
 import io.graphstreaming.spring.web.http.GraphHttpHandler;
 import io.graphstreaming.spring.web.polling.GraphPollingHandler;
@@ -167,6 +169,14 @@ public final class GraphStreamingWebFluxAutoConfiguration {
 				web.isSseEnabled() ? sseHandler.getIfAvailable() : null,
 				web.isPollingEnabled() ? pollingHandler.getIfAvailable() : null, checkpointHandler.getIfAvailable(),
 				problems, clientKeys, rateLimiter);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UnmatchedRouteProblems graphStreamingUnmatchedRouteProblems(GraphStreamingProperties properties,
+			ProblemResponses problems, ObjectProvider<ServerCodecConfigurer> codecs) {
+		return new UnmatchedRouteProblems(properties.getWeb().getBasePath(), problems,
+				codecs.getIfAvailable(ServerCodecConfigurer::create));
 	}
 
 }
