@@ -34,6 +34,11 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * hold a slot forever. At shutdown, {@link #refuseNewExecutions()} makes every further
  * {@code create} and {@code resume} throw {@link RegistryShutdownException}, and
  * {@link #awaitTermination(Duration)} and {@link #cancelAll(String)} end the running ones.
+ *
+ * <p>A registered execution keeps its journal (and, with memory-mapped buffers, its
+ * segment files) after it ended, until it is evicted or the registry is closed; an
+ * execution outside a registry releases its journal by itself once it has ended and its
+ * last consumer has detached.
  */
 public final class ExecutionRegistry implements AutoCloseable {
 
@@ -208,6 +213,8 @@ public final class ExecutionRegistry implements AutoCloseable {
 			throw ex;
 		}
 		execution.owner(owner);
+		// the registry keeps ended executions' journals for resumes, and closes them on eviction
+		execution.keepJournalWhenEnded();
 		this.executions.put(execution.executionId(), execution);
 		execution.result().subscribe((result) -> this.active.decrementAndGet());
 		if (this.refusing) {

@@ -39,6 +39,15 @@ import io.graphstreaming.core.stream.GraphExecutionEventStream;
  * <p>An execution is created idle and starts when its first consumer subscribes (so that
  * consumer misses nothing and its backpressure applies from the first event) or when
  * {@link #start()} is called. It ends with exactly one terminal event.
+ *
+ * <p>Its journal holds resources when memory-mapped buffers are on: segment files, their
+ * mappings and a share of the JVM-wide spill budget. An execution releases them by itself
+ * once it has ended and no consumer is attached (at its terminal event, or when its last
+ * consumer detaches after it): nothing needs closing. Spilled events are then gone (a
+ * consumer attaching later, from before the events still in memory, gets an
+ * {@code EventsExpiredException}). An execution held by an {@link ExecutionRegistry}
+ * keeps its journal instead until the registry evicts it, so that consumers can resume
+ * during {@code journalRetention}. {@code journal().close()} releases them earlier.
  */
 public final class GraphExecution {
 
@@ -81,6 +90,9 @@ public final class GraphExecution {
 
 	private volatile boolean cancelWhenUnobserved;
 
+	/** Whether the journal is closed once the execution has ended; off in a registry. */
+	private volatile boolean releaseJournalWhenEnded;
+
 	private final @Nullable String resumedFrom;
 
 	private volatile @Nullable String owner;
@@ -120,6 +132,7 @@ public final class GraphExecution {
 				options.includeFinalState(), input, restore, startAfter > 0);
 		this.feed = null;
 		this.resumedFrom = (restore != null) ? restore.checkpointId() : null;
+		this.releaseJournalWhenEnded = true;
 		this.journal.onDetach((remaining) -> {
 			if (remaining == 0 && this.cancelWhenUnobserved) {
 				cancel("the last consumer left");
@@ -256,6 +269,16 @@ public final class GraphExecution {
 	 */
 	void owner(@Nullable String owner) {
 		this.owner = owner;
+	}
+
+	/**
+	 * Keeps the journal after the execution ended, for consumers that resume during its
+	 * retention; called by {@link ExecutionRegistry}, which closes it on eviction, before
+	 * the execution can have ended. (Replicas are only ever held by a registry and keep
+	 * theirs from the start.)
+	 */
+	void keepJournalWhenEnded() {
+		this.releaseJournalWhenEnded = false;
 	}
 
 	/**
@@ -501,6 +524,10 @@ public final class GraphExecution {
 					cancelled.duration(), cancelled.nodeId(), null, cancelled.reason());
 		}
 		this.result.tryEmitValue(outcome);
+		if (this.releaseJournalWhenEnded) {
+			// spilled segments go once the consumers still attached have read them
+			this.journal.close();
+		}
 	}
 
 	/**

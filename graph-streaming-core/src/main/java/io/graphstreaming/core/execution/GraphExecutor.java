@@ -499,7 +499,10 @@ public class GraphExecutor {
 
 	/**
 	 * Creates an execution that starts when its first consumer subscribes, or on
-	 * {@link GraphExecution#start()}.
+	 * {@link GraphExecution#start()}. Nothing needs closing: once it has ended and its last
+	 * consumer has detached, it releases its journal (with memory-mapped buffers: deletes
+	 * its segment files and returns their bytes to the spill budget). Hold it in an
+	 * {@link ExecutionRegistry} to keep its events for late consumers after that.
 	 * @param input the initial state
 	 * @param options the options
 	 * @return the idle execution

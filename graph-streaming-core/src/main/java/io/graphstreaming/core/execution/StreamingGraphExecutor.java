@@ -8,6 +8,7 @@ import reactor.core.publisher.Flux;
 
 import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.journal.ConsumerSpec;
+import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.core.stream.GraphExecutionEventStream;
 
@@ -16,7 +17,9 @@ import io.graphstreaming.core.stream.GraphExecutionEventStream;
  * {@code StreamingGraphExecutor}. {@link #executeStream(Map)} returns a cold stream:
  * subscribing runs the graph once and delivers every event in sequence order, with
  * backpressure; cancelling the subscription cancels the run, which ends with
- * {@code ExecutionCancelled}.
+ * {@code ExecutionCancelled}. However the subscription ends (its terminal event delivered,
+ * an error, or a cancel), the run's journal is closed: with memory-mapped buffers its
+ * segment files are deleted and their bytes returned to the spill budget at once.
  */
 public class StreamingGraphExecutor extends GraphExecutor {
 
@@ -79,7 +82,7 @@ public class StreamingGraphExecutor extends GraphExecutor {
 		return GraphExecutionEventStream.create(name(), options, (filter, listener) -> Flux.defer(() -> {
 			validate();
 			GraphExecution execution = newExecution(input, options).cancelWhenUnobserved(true);
-			return execution.entries(ConsumerSpec.of(options, 0, filter).withListener(listener));
+			return ownRun(execution, ConsumerSpec.of(options, 0, filter).withListener(listener));
 		}));
 	}
 
@@ -107,8 +110,18 @@ public class StreamingGraphExecutor extends GraphExecutor {
 		return GraphExecutionEventStream.create(name(), options,
 				(filter, listener) -> loadCheckpoint(checkpointId).flatMapMany((checkpoint) -> {
 					GraphExecution execution = resumeExecution(checkpoint, options).cancelWhenUnobserved(true);
-					return execution.entries(ConsumerSpec.of(options, 0, filter).withListener(listener));
+					return ownRun(execution, ConsumerSpec.of(options, 0, filter).withListener(listener));
 				}));
+	}
+
+	/**
+	 * The one consumer of a cold stream's run. Nobody else can attach to that run, so its
+	 * journal is closed as soon as the subscription ends, on every path: after the terminal
+	 * event, on an error (the run, not cancelled, then goes on without spilling), and on a
+	 * cancel, without waiting for the cancelled run to record its terminal event.
+	 */
+	private static Flux<JournalEntry> ownRun(GraphExecution execution, ConsumerSpec spec) {
+		return execution.entries(spec).doFinally((signal) -> execution.journal().close());
 	}
 
 }

@@ -52,7 +52,8 @@ import io.graphstreaming.core.options.OverflowPolicy;
  * is back within {@code maxBufferSize}. The other policies act at {@code maxBufferSize}
  * exactly as without spill. While the budget is exhausted new events stay in memory.
  * Segments wholly trimmed by retention are deleted at once; the rest are deleted by
- * {@link #close()} (once no consumer is attached).
+ * {@link #close()} (once no consumer is attached), after which the spilled events count
+ * as trimmed: {@link #firstRetained()} is the oldest event still in memory.
  *
  * <p>Threading: {@link #append} must be called by one thread at a time (the execution's
  * sequencer serializes it); everything else is safe from any thread. Readers never lock:
@@ -108,6 +109,9 @@ public final class ExecutionJournal {
 	private volatile boolean spillFull;
 
 	private volatile boolean closeRequested;
+
+	/** Whether the segments were released: spilled events are gone. */
+	private volatile boolean spillReleased;
 
 	/**
 	 * Creates an empty journal.
@@ -220,15 +224,20 @@ public final class ExecutionJournal {
 	 * Releases the segment files (unmapped, deleted, their bytes returned to the budget)
 	 * once no consumer is attached: at once if none is, otherwise when the last one
 	 * detaches. Spilled events are then gone, as trimmed ones are. Idempotent; without
-	 * spill it does nothing. The registry calls it when it evicts the execution and when
-	 * it is closed.
+	 * spill it does nothing. An execution outside a registry calls it once it has ended;
+	 * the registry when it evicts the execution and when it is closed.
 	 */
 	public void close() {
 		this.closeRequested = true;
 		SpillStore store = this.spill;
 		if (store != null && this.cursors.length == 0) {
-			store.close();
+			releaseSpill(store);
 		}
+	}
+
+	private void releaseSpill(SpillStore store) {
+		store.close();
+		this.spillReleased = true;
 	}
 
 	/**
@@ -252,7 +261,7 @@ public final class ExecutionJournal {
 	 * @return the first retained sequence ({@code head + 1} when everything was trimmed)
 	 */
 	public long firstRetained() {
-		return this.firstRetained;
+		return this.spillReleased ? firstInMemory() : this.firstRetained;
 	}
 
 	/**
@@ -474,7 +483,7 @@ public final class ExecutionJournal {
 		while (position < newest && entries.size() < limit) {
 			JournalEntry entry = entry(position + 1);
 			if (entry == null) {
-				throw new EventsExpiredException(this.executionId, position, this.firstRetained);
+				throw new EventsExpiredException(this.executionId, position, firstRetained());
 			}
 			position++;
 			if (filter.test(entry.event())) {
@@ -592,8 +601,9 @@ public final class ExecutionJournal {
 			throw new IllegalArgumentException("Sequence " + afterSequence + " is ahead of execution "
 					+ this.executionId + ", whose newest event is " + newest);
 		}
-		if (afterSequence < newest && afterSequence + 1 < this.firstRetained) {
-			throw new EventsExpiredException(this.executionId, afterSequence, this.firstRetained);
+		long first = firstRetained();
+		if (afterSequence < newest && afterSequence + 1 < first) {
+			throw new EventsExpiredException(this.executionId, afterSequence, first);
 		}
 	}
 
@@ -619,7 +629,7 @@ public final class ExecutionJournal {
 		}
 		SpillStore store = this.spill;
 		if (remaining == 0 && store != null && this.closeRequested) {
-			store.close();
+			releaseSpill(store);
 		}
 		cursorMoved();
 		LongConsumer listener = this.detachListener;

@@ -75,6 +75,13 @@ final class SpillStore {
 	}
 
 	/**
+	 * Stores of this JVM that created their directory and are not closed yet.
+	 */
+	static int liveCount() {
+		return LIVE.size();
+	}
+
+	/**
 	 * Bytes reserved by this journal's segments.
 	 */
 	long reservedBytes() {
@@ -117,6 +124,7 @@ final class SpillStore {
 			return null;
 		}
 		Segment segment = null;
+		Path file = null;
 		try {
 			Path dir = this.directory;
 			if (dir == null) {
@@ -126,7 +134,7 @@ final class SpillStore {
 				LIVE.add(this);
 				installShutdownHook();
 			}
-			Path file = dir.resolve(String.format("segment-%06d.seg", ++this.segmentCount));
+			file = dir.resolve(String.format("segment-%06d.seg", ++this.segmentCount));
 			MappedByteBuffer buffer;
 			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
 					StandardOpenOption.WRITE)) {
@@ -136,12 +144,22 @@ final class SpillStore {
 		}
 		catch (IOException | RuntimeException ex) {
 			unreserve(size);
+			if (file != null) {
+				deleteQuietly(file);
+			}
+			if (this.closed) {
+				deleteDirectory();
+				LIVE.remove(this);
+			}
 			return null;
 		}
 		synchronized (this) {
 			if (this.closed) {
+				// closed while this segment (and maybe the directory) was being created
 				segment.release();
 				unreserve(size);
+				deleteDirectory();
+				LIVE.remove(this);
 				return null;
 			}
 			Segment[] current = this.segments;
@@ -253,16 +271,24 @@ final class SpillStore {
 			this.segments = NO_SEGMENTS;
 		}
 		release(released);
+		deleteDirectory();
+		LIVE.remove(this);
+	}
+
+	private void deleteDirectory() {
 		Path dir = this.directory;
 		if (dir != null) {
-			try {
-				Files.deleteIfExists(dir);
-			}
-			catch (IOException ex) {
-				// left for the operator: a stray empty directory, or a file we could not delete
-			}
+			deleteQuietly(dir);
 		}
-		LIVE.remove(this);
+	}
+
+	private static void deleteQuietly(Path path) {
+		try {
+			Files.deleteIfExists(path);
+		}
+		catch (IOException ex) {
+			// left for the operator: a stray empty directory, or a file we could not delete
+		}
 	}
 
 	private void release(Segment[] released) {

@@ -7,9 +7,11 @@ import io.graphstreaming.core.options.OverflowPolicy;
 
 /**
  * Receives what a metrics backend needs to know about executions and their consumers.
- * The core calls it only when the options enable metrics; the Spring module binds an
- * implementation to Micrometer. Every method has an empty default so implementations
- * pick what they measure. Calls happen on hot paths: implementations must not block.
+ * The core calls it only when the options enable metrics. The core's default,
+ * {@link InMemoryStreamingMetrics}, keeps counters and histograms in memory; the Spring
+ * module binds an implementation to Micrometer. Every method has an empty default so
+ * implementations pick what they measure. Calls happen on hot paths: implementations
+ * must not block.
  */
 public interface StreamingMetricsListener {
 

@@ -14,6 +14,7 @@ import io.graphstreaming.core.codec.CompressionCodec;
 import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.event.GraphExecutionEventHandler;
 import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.metrics.InMemoryStreamingMetrics;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 
 /**
@@ -26,7 +27,9 @@ import io.graphstreaming.core.metrics.StreamingMetricsListener;
  * <p>An option is never accepted and then ignored: a feature this release cannot honour
  * is rejected by {@code build()} with a message that says so. Event compression is
  * applied by the transports (see {@code io.graphstreaming.core.codec}); memory-mapped
- * buffers by the execution journal, which then needs an {@link EventSerializer}.
+ * buffers by the execution journal, which then needs an {@link EventSerializer};
+ * metrics by the {@linkplain #metricsListener() metrics listener}, by default the core's
+ * in-memory {@link InMemoryStreamingMetrics#shared()}.
  */
 public final class StreamingExecutionOptions {
 
@@ -192,7 +195,9 @@ public final class StreamingExecutionOptions {
 
 	/**
 	 * The guide's monitoring configuration: execution and node lifecycle events including
-	 * failures, a 10 s heartbeat and metrics on.
+	 * failures, a 10 s heartbeat and metrics on, recorded in
+	 * {@link InMemoryStreamingMetrics#shared()} (events by type, node durations); give
+	 * another listener with {@code configure().withMetricsListener(...)}.
 	 * @return monitoring options
 	 */
 	public static StreamingExecutionOptions monitoring() {
@@ -287,7 +292,8 @@ public final class StreamingExecutionOptions {
 	}
 
 	/**
-	 * Whether the metrics listener is called.
+	 * Whether the metrics listener is called (with every event, pause, drop and consumer
+	 * lag high-water mark).
 	 * @return the metrics switch
 	 */
 	public boolean enableMetrics() {
@@ -304,7 +310,8 @@ public final class StreamingExecutionOptions {
 
 	/**
 	 * The listener that receives metrics when they are enabled.
-	 * @return the listener, {@link StreamingMetricsListener#NONE} by default
+	 * @return the listener; by default {@link InMemoryStreamingMetrics#shared()}, whose
+	 * counters and histograms application code can read
 	 */
 	public StreamingMetricsListener metricsListener() {
 		return this.metricsListener;
@@ -528,7 +535,7 @@ public final class StreamingExecutionOptions {
 
 		private String metricsMeterName = "graph.streaming";
 
-		private StreamingMetricsListener metricsListener = StreamingMetricsListener.NONE;
+		private StreamingMetricsListener metricsListener = InMemoryStreamingMetrics.shared();
 
 		private boolean enableAutoReconnect;
 
@@ -754,7 +761,9 @@ public final class StreamingExecutionOptions {
 		}
 
 		/**
-		 * Turns metrics on.
+		 * Turns metrics on: they go to the metrics listener, by default the core's
+		 * {@link InMemoryStreamingMetrics#shared()} (the Spring Boot starter sets its
+		 * Micrometer listener when Micrometer is present).
 		 * @return this builder
 		 */
 		public Builder withMetrics() {
@@ -763,7 +772,7 @@ public final class StreamingExecutionOptions {
 		}
 
 		/**
-		 * Turns metrics on or off (default off).
+		 * Turns metrics on or off (default off); see {@link #withMetrics()}.
 		 * @param enable the switch
 		 * @return this builder
 		 */
@@ -789,7 +798,10 @@ public final class StreamingExecutionOptions {
 		}
 
 		/**
-		 * Sets the listener that receives metrics when they are enabled.
+		 * Sets the listener that receives metrics when they are enabled (default
+		 * {@link InMemoryStreamingMetrics#shared()}), for example a Micrometer binding, a
+		 * {@link io.graphstreaming.core.metrics.CompositeStreamingMetricsListener} or an
+		 * {@link InMemoryStreamingMetrics} of one's own.
 		 * @param listener the listener
 		 * @return this builder
 		 */

@@ -250,12 +250,13 @@ public final class GraphExecutionEventStream implements Publisher<GraphExecution
 	}
 
 	/**
-	 * The events with a {@link Heartbeat} at each tick of {@code interval} during which no
-	 * event passed: an idle consumer hears something at least every two intervals, and a
-	 * busy one (an event at least every interval) gets no heartbeat. Heartbeats carry no
-	 * sequence and are dropped, not queued, when the consumer has no demand.
-	 * @param interval the tick, strictly positive
-	 * @param timer the scheduler of the ticks
+	 * The events with a {@link Heartbeat} each time {@code interval} has passed since the
+	 * last item went out (an event or a heartbeat): an idle consumer hears something every
+	 * interval, and a busy one (an event at least every interval) gets no heartbeat.
+	 * Heartbeats carry no sequence and are dropped, not queued, when the consumer has no
+	 * demand.
+	 * @param interval the idle time after which a heartbeat goes out, strictly positive
+	 * @param timer the scheduler of the heartbeat timer and the clock events are timed with
 	 * @return events and heartbeats, ending with the events
 	 * @throws IllegalArgumentException if the interval is not strictly positive
 	 */

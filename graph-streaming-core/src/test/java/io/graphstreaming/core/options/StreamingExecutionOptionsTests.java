@@ -13,6 +13,7 @@ import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.event.GraphExecutionEventHandler;
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.journal.EventSerializer;
+import io.graphstreaming.core.metrics.InMemoryStreamingMetrics;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 
 import static io.graphstreaming.core.event.GraphExecutionEventType.EXECUTION_COMPLETED;
@@ -48,7 +49,7 @@ class StreamingExecutionOptionsTests {
 		assertThat(options.eventHandlers()).isEmpty();
 		assertThat(options.enableMetrics()).isFalse();
 		assertThat(options.metricsMeterName()).isEqualTo("graph.streaming");
-		assertThat(options.metricsListener()).isSameAs(StreamingMetricsListener.NONE);
+		assertThat(options.metricsListener()).isSameAs(InMemoryStreamingMetrics.shared());
 		assertThat(options.enableAutoReconnect()).isFalse();
 		assertThat(options.maxReconnectAttempts()).isEqualTo(3);
 		assertThat(options.initialReconnectDelay()).isEqualTo(Duration.ofSeconds(1));
@@ -199,6 +200,8 @@ class StreamingExecutionOptionsTests {
 		assertThat(monitoring.enableHeartbeat()).isTrue();
 		assertThat(monitoring.heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(monitoring.enableMetrics()).isTrue();
+		assertThat(monitoring.metricsListener()).as("metrics on record somewhere readable")
+			.isSameAs(InMemoryStreamingMetrics.shared());
 	}
 
 	@Test

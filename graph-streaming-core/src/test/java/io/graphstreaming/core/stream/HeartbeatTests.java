@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Heartbeats: sent on a tick during which no event passed, never while events flow,
+ * Heartbeats: sent once the interval has passed since the last item (event or
+ * heartbeat), never while events flow, dropped while the consumer has no demand,
  * carrying no sequence, and ending with the events. All on virtual time.
  */
 class HeartbeatTests {
@@ -32,7 +33,7 @@ class HeartbeatTests {
 	private static final Duration INTERVAL = Duration.ofSeconds(1);
 
 	@Test
-	void idleStreamGetsAHeartbeatOnEachTickWithoutEvents() {
+	void idleStreamGetsAHeartbeatEveryIntervalFromItsLastEvent() {
 		TestGraphs.Gate gate = new TestGraphs.Gate();
 		StreamingGraphExecutor executor = new StreamingGraphExecutor("idle", "waits on a gate");
 		executor.addNode(gate.node("a")).setStartNode("a");
@@ -40,11 +41,12 @@ class HeartbeatTests {
 		StepVerifier
 			.withVirtualTime(() -> executor.executeStream(Map.of()).withHeartbeats(INTERVAL, VirtualTimeScheduler.get()))
 			.expectNextCount(3)
-			.expectNoEvent(INTERVAL)
-			.thenAwait(INTERVAL)
+			.expectNoEvent(INTERVAL.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(1))))
+			.expectNoEvent(INTERVAL.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
 			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(2))))
-			.thenAwait(INTERVAL)
-			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(3))))
 			.then(gate::open)
 			.expectNextMatches((item) -> item instanceof GraphExecutionEvent event && event.sequence() == 4)
 			.expectNextCount(2)
@@ -84,7 +86,7 @@ class HeartbeatTests {
 				.doOnNext(items::add))
 			.expectNextCount(3)
 			.thenAwait(Duration.ofSeconds(3))
-			.expectNextCount(2)
+			.expectNextCount(3)
 			.then(() -> feed.push(1))
 			.expectNextCount(1)
 			.thenAwait(Duration.ofMillis(900))
@@ -100,7 +102,7 @@ class HeartbeatTests {
 			.verifyComplete();
 
 		assertThat(items).extracting((item) -> (item instanceof Heartbeat) ? "HB" : "E")
-			.containsExactly("E", "E", "E", "HB", "HB", "E", "E", "E", "HB", "E", "E", "E");
+			.containsExactly("E", "E", "E", "HB", "HB", "HB", "E", "E", "E", "HB", "E", "E", "E");
 	}
 
 	@Test
@@ -117,7 +119,10 @@ class HeartbeatTests {
 		long scheduledAtEnd = clock.getScheduledTaskCount();
 		clock.advanceTimeBy(Duration.ofSeconds(5));
 
-		assertThat(items).filteredOn(Heartbeat.class::isInstance).hasSize(4);
+		assertThat(items).filteredOn(Heartbeat.class::isInstance)
+			.extracting((item) -> ((Heartbeat) item).timestamp())
+			.containsExactly(Instant.ofEpochSecond(1), Instant.ofEpochSecond(2), Instant.ofEpochSecond(3),
+					Instant.ofEpochSecond(4), Instant.ofEpochSecond(5));
 		assertThat(items).filteredOn(GraphExecutionEvent.class::isInstance)
 			.extracting((item) -> ((GraphExecutionEvent) item).sequence())
 			.containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
@@ -125,13 +130,75 @@ class HeartbeatTests {
 	}
 
 	@Test
-	void optionsDecideWhetherTheDefaultOverloadSendsHeartbeats() {
-		StreamingGraphExecutor executor = TestGraphs.chain("plain", "a");
-		StreamingExecutionOptions withHeartbeat = StreamingExecutionOptions.builder().withHeartbeat(INTERVAL).build();
+	void heartbeatsAreTimedFromTheLastEventNotFromFixedTicks() {
+		TestGraphs.ChunkFeed feed = new TestGraphs.ChunkFeed();
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("bursty", "driven chunks");
+		executor.addNode(feed.node("a")).setStartNode("a");
 
-		StepVerifier.create(executor.executeStream(Map.of()).withHeartbeats()).expectNextCount(6).verifyComplete();
-		StepVerifier.create(executor.executeStream(Map.of(), withHeartbeat).withHeartbeats())
-			.expectNextCount(6)
+		StepVerifier
+			.withVirtualTime(() -> executor.executeStream(Map.of()).withHeartbeats(INTERVAL, VirtualTimeScheduler.get()))
+			.expectNextCount(3)
+			.thenAwait(Duration.ofMillis(1500))
+			.expectNextMatches(Heartbeat.class::isInstance)
+			.then(() -> feed.push(1))
+			.expectNextMatches(GraphExecutionEvent.class::isInstance)
+			.expectNoEvent(INTERVAL.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochMilli(2500))))
+			.then(feed::finish)
+			.expectNextCount(3)
+			.verifyComplete();
+	}
+
+	@Test
+	void heartbeatsAreDroppedNotQueuedWhileTheConsumerHasNoDemand() {
+		TestGraphs.Gate gate = new TestGraphs.Gate();
+		StreamingGraphExecutor executor = new StreamingGraphExecutor("idle", "waits on a gate");
+		executor.addNode(gate.node("a")).setStartNode("a");
+
+		StepVerifier
+			.withVirtualTime(() -> executor.executeStream(Map.of()).withHeartbeats(INTERVAL, VirtualTimeScheduler.get()),
+					3)
+			.expectNextCount(3)
+			.expectNoEvent(Duration.ofSeconds(10))
+			.thenRequest(1)
+			.expectNoEvent(INTERVAL.minusMillis(1))
+			.thenAwait(Duration.ofMillis(1))
+			.assertNext((item) -> assertThat(item).isEqualTo(new Heartbeat(Instant.ofEpochSecond(11))))
+			.then(gate::open)
+			.thenRequest(Long.MAX_VALUE)
+			.expectNextCount(3)
+			.verifyComplete();
+	}
+
+	@Test
+	void optionsDecideWhetherTheDefaultOverloadSendsHeartbeats() {
+		StreamingExecutionOptions withHeartbeat = StreamingExecutionOptions.builder().withHeartbeat(INTERVAL).build();
+		// the same interval, switched off: heartbeats would show within the idle time below
+		StreamingExecutionOptions withoutHeartbeat = StreamingExecutionOptions.builder()
+			.withHeartbeatInterval(INTERVAL)
+			.withHeartbeatEnabled(false)
+			.build();
+
+		TestGraphs.Gate quiet = new TestGraphs.Gate();
+		StreamingGraphExecutor withoutOption = new StreamingGraphExecutor("idle", "waits on a gate");
+		withoutOption.addNode(quiet.node("a")).setStartNode("a");
+		StepVerifier.withVirtualTime(() -> withoutOption.executeStream(Map.of(), withoutHeartbeat).withHeartbeats())
+			.expectNextCount(3)
+			.expectNoEvent(INTERVAL.multipliedBy(5))
+			.then(quiet::open)
+			.expectNextCount(3)
+			.verifyComplete();
+
+		TestGraphs.Gate beating = new TestGraphs.Gate();
+		StreamingGraphExecutor withOption = new StreamingGraphExecutor("idle", "waits on a gate");
+		withOption.addNode(beating.node("a")).setStartNode("a");
+		StepVerifier.withVirtualTime(() -> withOption.executeStream(Map.of(), withHeartbeat).withHeartbeats())
+			.expectNextCount(3)
+			.thenAwait(INTERVAL.multipliedBy(5))
+			.expectNextCount(5)
+			.then(beating::open)
+			.expectNextCount(3)
 			.verifyComplete();
 	}
 

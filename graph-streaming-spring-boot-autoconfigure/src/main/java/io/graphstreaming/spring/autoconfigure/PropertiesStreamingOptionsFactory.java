@@ -35,7 +35,9 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 	 * Creates the factory, without an event serializer (memory-mapped buffers then fail
 	 * validation).
 	 * @param properties the bound properties
-	 * @param metricsListener the listener metrics go to when enabled
+	 * @param metricsListener the listener metrics go to when enabled;
+	 * {@link StreamingMetricsListener#NONE} (the application has none, for example no
+	 * Micrometer) keeps the core's default, {@code InMemoryStreamingMetrics.shared()}
 	 */
 	public PropertiesStreamingOptionsFactory(GraphStreamingProperties properties,
 			StreamingMetricsListener metricsListener) {
@@ -45,7 +47,9 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 	/**
 	 * Creates the factory.
 	 * @param properties the bound properties
-	 * @param metricsListener the listener metrics go to when enabled
+	 * @param metricsListener the listener metrics go to when enabled;
+	 * {@link StreamingMetricsListener#NONE} (the application has none, for example no
+	 * Micrometer) keeps the core's default, {@code InMemoryStreamingMetrics.shared()}
 	 * @param eventSerializer what memory-mapped journal segments are written with
 	 */
 	public PropertiesStreamingOptionsFactory(GraphStreamingProperties properties,
@@ -138,7 +142,10 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 				new GroupKey("maxReconnectDelay", PREFIX + "reconnect.max-delay", reconnect.getMaxDelay()));
 		builder.withMetricsEnabled(root.getMetrics().isEnabled());
 		set(PREFIX + "metrics.meter-name", root.getMetrics().getMeterName(), builder::withMetricsMeterName);
-		builder.withMetricsListener(this.metricsListener);
+		if (this.metricsListener != StreamingMetricsListener.NONE) {
+			// otherwise enabled metrics go to the core's in-memory default, never to nobody
+			builder.withMetricsListener(this.metricsListener);
+		}
 		set(PREFIX + "journal.max-events", root.getJournal().getMaxEvents(), builder::withJournalMaxEvents);
 		set(PREFIX + "journal.retention", root.getJournal().getRetention(), builder::withJournalRetention);
 	}

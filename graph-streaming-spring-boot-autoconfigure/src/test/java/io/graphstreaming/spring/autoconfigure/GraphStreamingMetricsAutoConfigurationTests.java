@@ -25,12 +25,15 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.test.util.ReflectionTestUtils;
 import reactor.core.publisher.Mono;
 
+import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.core.execution.ExecutionResult;
 import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphNode;
+import io.graphstreaming.core.metrics.InMemoryStreamingMetrics;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.metrics.GraphStreamingMetrics;
 import io.graphstreaming.spring.metrics.GraphStreamingObservations;
 import io.graphstreaming.spring.metrics.MeterDescriptionFilter;
@@ -122,6 +125,33 @@ class GraphStreamingMetricsAutoConfigurationTests {
 				.hasSingleBean(GraphRegistry.class)
 				.doesNotHaveBean(GraphStreamingMetrics.class)
 				.doesNotHaveBean(GraphStreamingObservations.class));
+	}
+
+	@Test
+	void runWithoutMicrometerShouldRecordMetricsInTheCoresInMemoryMetrics() {
+		withoutMicrometer().run((context) -> {
+			assertThat(context).hasNotFailed();
+			StreamingExecutionOptions options = context.getBean(GraphRegistry.class).options("demo");
+			assertThat(options.enableMetrics()).isTrue();
+			assertThat(options.metricsListener()).isSameAs(InMemoryStreamingMetrics.shared());
+			assertThat(recordedInMemory(context)).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void runWithoutMicrometerWhenMetricsEnabledPropertyIsTrueShouldStartAndRecordInMemory() {
+		withoutMicrometer().withPropertyValues("graph.streaming.metrics.enabled=true").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(GraphStreamingMetrics.class);
+			assertThat(recordedInMemory(context)).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void runWithoutMicrometerWhenMetricsEnabledPropertyIsFalseShouldRecordNothing() {
+		withoutMicrometer().withPropertyValues("graph.streaming.metrics.enabled=false").run((context) -> {
+			assertThat(context.getBean(GraphRegistry.class).options("demo").enableMetrics()).isFalse();
+			assertThat(recordedInMemory(context)).isZero();
+		});
 	}
 
 	@Test
@@ -264,6 +294,25 @@ class GraphStreamingMetricsAutoConfigurationTests {
 				assertThat(registry.get("graph.streaming.streams.active").tag("transport", "sse").gauge().value())
 					.isZero();
 			});
+	}
+
+	private static ApplicationContextRunner withoutMicrometer() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+					GraphStreamingAutoConfiguration.class, GraphStreamingMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.withBean("demoGraph", StreamingGraphExecutor.class, GraphStreamingMetricsAutoConfigurationTests::demoGraph);
+	}
+
+	/**
+	 * How many executions of {@code demo} one run adds to the core's shared in-memory
+	 * metrics (JVM-wide, hence counted as a difference).
+	 */
+	private static long recordedInMemory(AssertableApplicationContext context) {
+		InMemoryStreamingMetrics shared = InMemoryStreamingMetrics.shared();
+		long before = shared.events("graph.streaming", "demo", GraphExecutionEventType.EXECUTION_STARTED);
+		assertThat(run(context, Map.of()).status()).isEqualTo(ExecutionStatus.COMPLETED);
+		return shared.events("graph.streaming", "demo", GraphExecutionEventType.EXECUTION_STARTED) - before;
 	}
 
 	private static ExecutionResult run(AssertableApplicationContext context, Map<String, Object> input) {

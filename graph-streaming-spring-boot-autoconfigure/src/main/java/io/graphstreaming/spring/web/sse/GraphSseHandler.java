@@ -424,8 +424,9 @@ public class GraphSseHandler {
 	}
 
 	/**
-	 * Adds a heartbeat at each tick of {@code interval} during which no frame went out.
-	 * Ticks are dropped, not queued, while the client is not reading.
+	 * Adds a heartbeat once {@code interval} has passed since the last frame (or
+	 * heartbeat) went out. Heartbeats are dropped, not queued, while the client is not
+	 * reading.
 	 */
 	private <T> Flux<T> withHeartbeats(Flux<T> frames, Duration interval, Supplier<T> heartbeat) {
 		return IdleHeartbeats.merge(frames, interval, this.timer, () -> {
