@@ -151,11 +151,12 @@ public final class GraphStreamingWebFluxAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "graph.streaming.web.polling-enabled", matchIfMissing = true)
 	GraphPollingHandler graphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter,
 			GraphInputReader inputReader, ObjectProvider<JsonMapper> jsonMapper,
-			GraphStreamingProperties properties, ObjectProvider<GraphAuthorizer> authorizer) {
+			GraphStreamingProperties properties, ObjectProvider<GraphAuthorizer> authorizer,
+			StreamLimiter streamLimiter) {
 		GraphStreamingProperties.Web web = properties.getWeb();
 		return new GraphPollingHandler(registry, jsonWriter, inputReader, jsonMapper.getIfAvailable(JsonMapper::new),
 				web.getPollMaxEvents(), web.getLongPollMaxWait(),
-				GraphStreamingSecurityAutoConfiguration.authorizer(authorizer, properties));
+				GraphStreamingSecurityAutoConfiguration.authorizer(authorizer, properties), streamLimiter);
 	}
 
 	@Bean

@@ -104,6 +104,15 @@ final class Attempt {
 		this.owner.onPollAnswered();
 	}
 
+	/**
+	 * The server refused a poll's wait as longer than its longest.
+	 * @param serverMax the server's longest wait
+	 * @return whether the next poll waits less, so that it may be sent at once
+	 */
+	boolean pollWaitRefused(Duration serverMax) {
+		return this.owner.onPollWaitRefused(serverMax);
+	}
+
 	/** How long a poll may stay unanswered past its wait. */
 	Duration pollGrace() {
 		return this.owner.pollGrace();

@@ -61,10 +61,21 @@ import io.graphstreaming.spring.json.GraphEventJsonReader;
  *
  * <p>{@link #stream} starts an execution with {@code POST {base}/{graphId}/executions}
  * and then attaches to it, so that every connection, the first included, is a resume of a
- * known execution: a reconnect never starts a second run. The start request itself is
- * retried only when it certainly did not reach the server (connection refused, 429,
- * 503); cut off after it was sent, it fails with
- * {@link GraphStreamClientException#executionMayHaveStarted()}.
+ * known execution: a reconnect never starts a second run. The start request carries a
+ * random {@code Idempotency-Key} (one per subscription), so it is retried like a
+ * connection (same back-off, attempts and statuses), also when it was cut off after it
+ * was sent: the server answers a repeated key with the execution it already started.
+ * When the attempts run out after such a cut, the stream's exception says so
+ * ({@link GraphStreamClientException#executionMayHaveStarted()}).
+ *
+ * <p>Between the network and the consumer, each remote stream has a local buffer with
+ * the options' {@code bufferSize}, {@code maxBufferSize} and {@code overflowPolicy} (see
+ * {@link RemoteBuffer}): {@code block} stops reading from the network while
+ * {@code maxBufferSize} events wait (the connection then paces the server), the drop
+ * policies count what they drop ({@link GraphExecutionEventStream#droppedEvents()}),
+ * {@code fail} ends the stream with a
+ * {@link io.graphstreaming.core.journal.BufferOverflowException}, and the status is
+ * {@code BUFFERING} while more than {@code bufferSize} events wait.
  */
 public final class GraphStreamClient {
 
@@ -281,10 +292,11 @@ public final class GraphStreamClient {
 	 * {@link HttpRequests#startExecution}).
 	 * @param graphId the graph
 	 * @param input the input values
+	 * @param idempotencyKey the key of this start, the same for each of its repetitions
 	 * @return the execution id
 	 */
-	Mono<String> startExecution(String graphId, Map<String, ?> input) {
-		return this.requests.startExecution(graphId, inputBody(input));
+	Mono<String> startExecution(String graphId, Map<String, ?> input, String idempotencyKey) {
+		return this.requests.startExecution(graphId, inputBody(input), idempotencyKey);
 	}
 
 	private Mono<JsonNode> request(HttpMethod method, String url, byte @Nullable [] body,
@@ -416,8 +428,11 @@ public final class GraphStreamClient {
 		/**
 		 * Sets the options of every graph's streams (default
 		 * {@link StreamingExecutionOptions#defaults()}): auto-reconnect and its limits,
-		 * heartbeats (whose interval sets the silence timeout), and the buffer settings
-		 * of the returned streams.
+		 * heartbeats (whose interval sets the silence timeout), and the local buffer of
+		 * each stream: {@code bufferSize} (more events waiting reports
+		 * {@code BUFFERING}), {@code maxBufferSize} (the most events held, and read ahead
+		 * under {@code block}) and {@code overflowPolicy}, honoured over every connection
+		 * type.
 		 * @param options the options
 		 * @return this builder
 		 */
@@ -440,8 +455,10 @@ public final class GraphStreamClient {
 
 		/**
 		 * Sets how many heartbeat intervals of silence fail a connection (default 3), when
-		 * the options enable heartbeats. The server sends a heartbeat after each idle
-		 * interval, so an idle stream hears one at least every two intervals; over
+		 * the options enable heartbeats. This server sends a heartbeat once an interval has
+		 * passed with nothing sent, so an idle stream hears something every interval; the
+		 * factor must exceed 2 to leave room for network delay and for servers that time
+		 * heartbeats on fixed ticks (up to two intervals apart); over
 		 * WebSocket the server's pings ({@code graph.streaming.web.websocket-ping-interval})
 		 * are the heartbeats, so set the heartbeat interval to the ping interval.
 		 * @param factor a number greater than 2
@@ -495,10 +512,12 @@ public final class GraphStreamClient {
 		}
 
 		/**
-		 * Sets the longest wait of one long poll (default 10 s; the server caps it at
-		 * {@code graph.streaming.web.long-poll-max-wait}). With heartbeats enabled in
-		 * the options, polls wait at most one heartbeat interval, so that each answer
-		 * works as a heartbeat.
+		 * Sets the longest wait of one long poll (default 10 s). Keep it at most the
+		 * server's {@code graph.streaming.web.long-poll-max-wait} (default 30 s): the
+		 * server refuses a longer wait with a 400 that names its maximum
+		 * ({@code maxWaitMs}), after which the stream polls with that wait instead. With
+		 * heartbeats enabled in the options, polls wait at most one heartbeat interval,
+		 * so that each answer works as a heartbeat.
 		 * @param wait a duration of at least 1 ms
 		 * @return this builder
 		 * @throws IllegalArgumentException for a shorter duration

@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link GraphStreamClient} request or stream failed for good: the server refused it
- * (a 4xx answer, a WebSocket error message), the reconnect attempts ran out, or a start
- * request was cut off after it was sent. The message says what happened, where
+ * (a 4xx answer, a WebSocket error message) or the reconnect attempts ran out. The
+ * message says what happened, where
  * ({@code host:port}), after how many reconnect attempts, and the last cause.
  */
 public class GraphStreamClientException extends RuntimeException {
@@ -26,8 +26,10 @@ public class GraphStreamClientException extends RuntimeException {
 	 * @param statusCode the HTTP (or WebSocket error message) status that ended the
 	 * stream, or 0 when none did
 	 * @param reconnectAttempts reconnect attempts made in a row before giving up
-	 * @param executionMayHaveStarted whether a start request was cut off after it was
-	 * sent, so that the server may run an execution whose id the client never learnt
+	 * @param executionMayHaveStarted whether the stream gave up on starting an execution
+	 * after a start request that was cut off after it was sent (or answered with a 5xx
+	 * other than 503), so that the server may run an execution whose id the client never
+	 * learnt
 	 */
 	public GraphStreamClientException(String message, @Nullable Throwable cause, String address, int statusCode,
 			int reconnectAttempts, boolean executionMayHaveStarted) {
@@ -64,9 +66,11 @@ public class GraphStreamClientException extends RuntimeException {
 	}
 
 	/**
-	 * Whether the request that starts an execution was cut off after it was sent: the
-	 * server may run an execution whose id the client never learnt. The client does not
-	 * repeat such a request, so that a graph never runs twice for one call.
+	 * Whether the stream gave up on starting its execution after a start request that
+	 * may have reached the server (cut off after it was sent, or a 5xx other than 503):
+	 * the server may run an execution whose id the client never learnt. The client
+	 * repeats start requests with the same {@code Idempotency-Key}, so a graph never runs
+	 * twice for one subscription; this only tells that it may have run once.
 	 * @return {@code true} for an uncertain start
 	 */
 	public boolean executionMayHaveStarted() {

@@ -14,10 +14,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * The short JSON requests of a {@link GraphStreamClient}: one request, one whole answer.
  * Failures become {@link GraphStreamClientException}s naming the request, the address and
- * the server's problem detail; only the start of an execution distinguishes failures a
- * stream may retry.
+ * the server's problem detail; the start of an execution leaves its failures to the
+ * stream's reconnect policy.
  */
 final class HttpRequests {
+
+	/** The header that makes a start request safe to repeat. */
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
 	private static final byte[] NO_BODY = new byte[0];
 
@@ -58,21 +61,24 @@ final class HttpRequests {
 	}
 
 	/**
-	 * {@code POST {base}/{graphId}/executions}: starts an execution. Failures that a
-	 * stream may retry stay as they are: a network failure before the request was sent
-	 * (connection refused), a 429 or a 503 (the server did not start anything). Anything
-	 * else is a {@link GraphStreamClientException}; a network failure after the request
-	 * was sent, and a 5xx other than 503, are uncertain
-	 * ({@link GraphStreamClientException#executionMayHaveStarted()}), since the server may
-	 * have started the execution and a retry could run the graph twice.
+	 * {@code POST {base}/{graphId}/executions} with an {@code Idempotency-Key}: starts an
+	 * execution, or (when the server already started one for this key) learns its id.
+	 * Failures stay as they are, for the stream's reconnect policy to judge: since a
+	 * repeated key never starts a second execution, a request cut off after it was sent
+	 * may be repeated like any connection. Such a failure is wrapped in an
+	 * {@link UncertainStart} (still a network failure), so that a stream that gives up can
+	 * say that an execution may have started.
 	 * @param graphId the graph
 	 * @param body the JSON body
+	 * @param idempotencyKey the key, the same for every repetition of one start
 	 * @return the execution id
 	 */
-	Mono<String> startExecution(String graphId, byte[] body) {
+	Mono<String> startExecution(String graphId, byte[] body, String idempotencyKey) {
 		AtomicBoolean sent = new AtomicBoolean();
 		String url = this.settings.url(graphId, "executions");
-		HttpClient client = this.settings.httpClient().doAfterRequest((request, connection) -> sent.set(true));
+		HttpClient client = this.settings.httpClient()
+			.headers((headers) -> headers.set(IDEMPOTENCY_KEY, idempotencyKey))
+			.doAfterRequest((request, connection) -> sent.set(true));
 		return exchange(client, HttpMethod.POST, url, body, this.settings.requestTimeout()).map((answer) -> {
 			if (answer.status() / 100 != 2) {
 				throw answer.failure(this.settings);
@@ -82,33 +88,20 @@ final class HttpRequests {
 				throw new ClientFailures.ProtocolFailure("the answer has no executionId", false);
 			}
 			return id.stringValue();
-		}).onErrorMap((error) -> startFailure(graphId, error, sent.get()));
+		}).onErrorMap((error) -> sent.get() && ClientFailures.isNetworkFailure(error), UncertainStart::new);
 	}
 
-	private Throwable startFailure(String graphId, Throwable error, boolean sent) {
-		if (error instanceof GraphStreamClientException) {
-			return error;
+	/**
+	 * Whether a failed start request may have started an execution on the server: it was
+	 * cut off after it was sent, or answered with a 5xx other than 503.
+	 * @param failure the failure of {@link #startExecution}
+	 * @return {@code true} when the server may run an execution for the key
+	 */
+	static boolean mayHaveStarted(Throwable failure) {
+		if (failure instanceof ClientFailures.StatusFailure refused) {
+			return refused.status() >= 500 && refused.status() != 503;
 		}
-		String subject = "Starting an execution of graph '" + graphId + "' at " + this.settings.address();
-		if (error instanceof ClientFailures.StatusFailure refused) {
-			if (refused.status() == 429 || refused.status() == 503) {
-				return refused;
-			}
-			boolean uncertain = refused.status() >= 500;
-			return new GraphStreamClientException(subject + " failed: " + refused.getMessage()
-					+ (uncertain ? "; not retried, since the execution may have started" : ""), refused,
-					this.settings.address(), refused.status(), 0, uncertain);
-		}
-		if (ClientFailures.isNetworkFailure(error)) {
-			if (!sent) {
-				return error;
-			}
-			return new GraphStreamClientException(subject + " failed after the request was sent ("
-					+ ClientFailures.describe(error) + "); not retried, since the server may have started the "
-					+ "execution and a retry could run the graph twice", error, this.settings.address(), 0, 0, true);
-		}
-		return new GraphStreamClientException(subject + " failed: " + ClientFailures.describe(error), error,
-				this.settings.address(), 0, 0, sent);
+		return failure instanceof UncertainStart;
 	}
 
 	private Mono<Answer> exchange(HttpClient client, HttpMethod method, String url, byte @Nullable [] body,
@@ -129,6 +122,18 @@ final class HttpRequests {
 			.defaultIfEmpty(NO_BODY)
 			.map((bytes) -> new Answer(response.status().code(), response.responseHeaders().get("Retry-After"),
 					response.status().toString(), bytes)));
+	}
+
+	/**
+	 * A start request failed on the network after it was sent: the server may have
+	 * started the execution (a repetition with the same key finds it).
+	 */
+	static final class UncertainStart extends RuntimeException {
+
+		UncertainStart(Throwable cause) {
+			super(ClientFailures.describe(cause), cause, false, false);
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClientResponse;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +21,8 @@ import io.graphstreaming.core.event.GraphExecutionEvent;
  * {@code after} the page's {@code next} (which moves past events the server's filters
  * skipped), {@code limit} adapted to the network ({@link RemoteConsumer#pollLimit()}).
  * Every answer counts as progress; the connection is done when an answer says
- * {@code completed: true}.
+ * {@code completed: true}. A 400 naming the server's longest wait ({@code maxWaitMs})
+ * lowers the wait to it and polls again at once (see {@link RemoteConsumer#pollWait()}).
  */
 final class PollingTransport implements Transport {
 
@@ -34,12 +36,17 @@ final class PollingTransport implements Transport {
 	public Flux<GraphExecutionEvent> open(Attempt attempt) {
 		AtomicLong after = new AtomicLong(attempt.after());
 		AtomicBoolean completed = new AtomicBoolean();
-		Duration wait = attempt.pollWait();
-		String base = this.settings.url(attempt.graphId(), "executions", attempt.executionId(), "events") + "?waitMs="
-				+ wait.toMillis() + SseTransport.query(attempt.eventTypes(), attempt.nodes(), "&") + "&limit=";
-		return Flux.defer(() -> poll(attempt, base + attempt.pollLimit() + "&after=" + after.get(), wait, after,
-				completed))
-			.repeat(() -> !completed.get());
+		String base = this.settings.url(attempt.graphId(), "executions", attempt.executionId(), "events")
+				+ SseTransport.query(attempt.eventTypes(), attempt.nodes(), "?");
+		String separator = (base.indexOf('?') < 0) ? "?" : "&";
+		return Flux.defer(() -> {
+			Duration wait = attempt.pollWait();
+			String url = base + separator + "after=" + after.get() + "&limit=" + attempt.pollLimit() + "&waitMs="
+					+ wait.toMillis();
+			return poll(attempt, url, wait, after, completed).onErrorResume(WaitRefused.class,
+					(refused) -> attempt.pollWaitRefused(refused.serverMax()) ? Flux.empty()
+							: Flux.error(refused.failure()));
+		}).repeat(() -> !completed.get());
 	}
 
 	private Flux<GraphExecutionEvent> poll(Attempt attempt, String url, Duration wait, AtomicLong after,
@@ -68,9 +75,11 @@ final class PollingTransport implements Transport {
 		int status = response.status().code();
 		if (status != 200) {
 			String detail = ClientFailures.problemDetail(this.settings.mapper(), body);
-			throw new ClientFailures.StatusFailure(status,
+			ClientFailures.StatusFailure failure = new ClientFailures.StatusFailure(status,
 					ClientFailures.retryAfter(response.responseHeaders().get("Retry-After")),
 					"the server answered " + response.status() + (detail.isEmpty() ? "" : ": " + detail), false);
+			Duration serverMax = (status == 400) ? serverMaxWait(body) : null;
+			throw (serverMax != null) ? new WaitRefused(serverMax, failure) : failure;
 		}
 		JsonNode root = EventParsing.tree(this.settings, body, "a poll answer");
 		JsonNode events = root.path("events");
@@ -84,6 +93,46 @@ final class PollingTransport implements Transport {
 			parsed.add(EventParsing.event(this.settings, event));
 		}
 		return new Page(parsed, next.longValue(), root.path("completed").asBoolean(false));
+	}
+
+	/**
+	 * The {@code maxWaitMs} of a problem answer: the server's longest long poll, named
+	 * when it refuses a longer {@code waitMs}.
+	 */
+	private @Nullable Duration serverMaxWait(byte[] body) {
+		try {
+			JsonNode maxWaitMs = this.settings.mapper().readTree(body).get("maxWaitMs");
+			return (maxWaitMs != null && maxWaitMs.isIntegralNumber() && maxWaitMs.longValue() >= 0)
+					? Duration.ofMillis(maxWaitMs.longValue()) : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The server refused a poll's {@code waitMs} as longer than its longest.
+	 */
+	private static final class WaitRefused extends RuntimeException {
+
+		private final Duration serverMax;
+
+		private final ClientFailures.StatusFailure failure;
+
+		WaitRefused(Duration serverMax, ClientFailures.StatusFailure failure) {
+			super(failure.getMessage(), null, false, false);
+			this.serverMax = serverMax;
+			this.failure = failure;
+		}
+
+		Duration serverMax() {
+			return this.serverMax;
+		}
+
+		ClientFailures.StatusFailure failure() {
+			return this.failure;
+		}
+
 	}
 
 	/**

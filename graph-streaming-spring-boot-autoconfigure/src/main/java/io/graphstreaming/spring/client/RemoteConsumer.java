@@ -4,7 +4,9 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -14,6 +16,7 @@ import reactor.util.retry.Retry;
 import io.graphstreaming.core.event.EventFilter;
 import io.graphstreaming.core.event.GraphExecutionEvent;
 import io.graphstreaming.core.event.GraphExecutionEventType;
+import io.graphstreaming.core.journal.ConsumerListener;
 import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.core.stream.ConnectionListener;
@@ -22,7 +25,10 @@ import io.graphstreaming.core.stream.StreamStatus;
 /**
  * One subscription to a remote stream: starts the execution (for
  * {@link GraphStreamClient#stream}), connects, and after every failure the reconnect
- * policy allows, connects again and resumes after the last sequence received.
+ * policy allows, connects again and resumes after the last sequence received. The start
+ * request carries an {@code Idempotency-Key} drawn once per subscription, so that it is
+ * retried under the same policy as connections: the server answers a repeated key with
+ * the execution it already started for it, never a second one.
  *
  * <p>Events pass here in one place for every transport: an event of another execution is
  * a protocol failure, one at or below the last sequence received is a duplicate and is
@@ -75,7 +81,15 @@ final class RemoteConsumer {
 
 	private volatile boolean reconnecting;
 
-	private volatile int pollLimit = MAX_POLL_LIMIT;
+	private final int maxPollLimit;
+
+	private volatile int pollLimit;
+
+	private volatile @Nullable Duration serverMaxPollWait;
+
+	private final @Nullable String idempotencyKey;
+
+	private volatile boolean startUncertain;
 
 	/**
 	 * Creates a consumer.
@@ -107,17 +121,28 @@ final class RemoteConsumer {
 		this.transport = (this.settings.connectionType() == ConnectionType.AUTO) ? ConnectionType.WEBSOCKET
 				: this.settings.connectionType();
 		this.transportSettled = this.settings.connectionType() != ConnectionType.AUTO;
+		this.maxPollLimit = Math.min(MAX_POLL_LIMIT, options.maxBufferSize());
+		this.pollLimit = this.maxPollLimit;
+		this.idempotencyKey = (input != null) ? UUID.randomUUID().toString() : null;
 	}
 
 	/**
-	 * The consumer's entries, until the terminal event (or the server's end of the stream).
+	 * The consumer's entries, until the terminal event (or the server's end of the stream),
+	 * through the local buffer ({@link RemoteBuffer}). Only the consumer's own cancel
+	 * cancels a started execution; a stream that fails (the {@code fail} policy's
+	 * overflow included) leaves it running, as an in-process consumer does.
+	 * @param listener told of the local buffer's state and drops
 	 * @return the entries; errors with a {@link GraphStreamClientException} when the
-	 * stream fails for good
+	 * stream fails for good, with a
+	 * {@link io.graphstreaming.core.journal.BufferOverflowException} under the
+	 * {@code fail} policy
 	 */
-	Flux<JournalEntry> entries() {
-		Flux<GraphExecutionEvent> events = Flux.defer(this::connect)
+	Flux<JournalEntry> entries(ConsumerListener listener) {
+		Flux<GraphExecutionEvent> received = Flux.defer(this::connect)
 			.retryWhen(Retry.from((failures) -> failures.concatMap((signal) -> afterFailure(signal.failure()))))
 			.filter(this.filter);
+		Flux<GraphExecutionEvent> events = new RemoteBuffer(received, this.options, listener,
+				() -> String.valueOf(this.executionId));
 		if (this.input != null) {
 			events = events.doOnCancel(this::cancelStartedExecution);
 		}
@@ -155,7 +180,13 @@ final class RemoteConsumer {
 	}
 
 	private Mono<String> start() {
-		return this.client.startExecution(this.graphId, (this.input != null) ? this.input : Map.of());
+		String key = Objects.requireNonNull(this.idempotencyKey, "idempotencyKey");
+		return this.client.startExecution(this.graphId, (this.input != null) ? this.input : Map.of(), key)
+			.doOnError((failure) -> {
+				if (HttpRequests.mayHaveStarted(failure)) {
+					this.startUncertain = true;
+				}
+			});
 	}
 
 	private boolean isNew(GraphExecutionEvent event) {
@@ -195,18 +226,38 @@ final class RemoteConsumer {
 		}
 	}
 
+	/**
+	 * The wait of the next long poll: the client's, at most one heartbeat interval with
+	 * heartbeats on (so that each answer works as a heartbeat), and at most the server's
+	 * longest once a poll learnt it.
+	 */
 	Duration pollWait() {
 		Duration wait = this.settings.pollWait();
 		if (this.silence != null && this.options.heartbeatInterval().compareTo(wait) < 0) {
-			return this.options.heartbeatInterval();
+			wait = this.options.heartbeatInterval();
 		}
-		return wait;
+		Duration serverMax = this.serverMaxPollWait;
+		return (serverMax != null && serverMax.compareTo(wait) < 0) ? serverMax : wait;
 	}
 
 	/**
-	 * The most events the next poll asks for: halved after each failed connection, so
-	 * that a network that cuts long answers still lets small pages through; doubled
-	 * after each answer.
+	 * The server refused a poll's wait as longer than its longest.
+	 * @param serverMax the server's longest wait
+	 * @return whether the next poll waits less than the refused one did
+	 */
+	boolean onPollWaitRefused(Duration serverMax) {
+		Duration refused = pollWait();
+		this.serverMaxPollWait = serverMax;
+		logger.log(Level.DEBUG, () -> this.settings.address() + " allows long polls of at most " + serverMax.toMillis()
+				+ " ms; polling with that wait");
+		return serverMax.compareTo(refused) < 0;
+	}
+
+	/**
+	 * The most events the next poll asks for: at most {@link #MAX_POLL_LIMIT} and the
+	 * options' {@code maxBufferSize} (a page is read ahead of the consumer whole); halved
+	 * after each failed connection, so that a network that cuts long answers still lets
+	 * small pages through; doubled after each answer.
 	 */
 	int pollLimit() {
 		return this.pollLimit;
@@ -214,7 +265,7 @@ final class RemoteConsumer {
 
 	/** A poll was answered. */
 	void onPollAnswered() {
-		this.pollLimit = Math.min(MAX_POLL_LIMIT, this.pollLimit * 2);
+		this.pollLimit = Math.min(this.maxPollLimit, this.pollLimit * 2);
 	}
 
 	Duration pollGrace() {
@@ -292,14 +343,22 @@ final class RemoteConsumer {
 				+ "; last cause: " + ClientFailures.describe(failure);
 		int status = (failure instanceof ClientFailures.StatusFailure refused) ? refused.status() : 0;
 		return new GraphStreamClientException(message, failure, this.settings.address(), status,
-				this.reconnectsInARow, false);
+				this.reconnectsInARow, mayHaveStarted());
 	}
 
 	private GraphStreamClientException refusal(Throwable failure, int status) {
 		String message = subject() + " failed at " + this.settings.address() + " over " + this.transport.displayName()
 				+ ": " + ClientFailures.describe(failure) + " (not retried)";
 		return new GraphStreamClientException(message, failure, this.settings.address(), status,
-				this.reconnectsInARow, false);
+				this.reconnectsInARow, mayHaveStarted());
+	}
+
+	/**
+	 * Whether the stream gives up without an execution id after a start request that may
+	 * have reached the server: an execution may run that the client never learnt of.
+	 */
+	private boolean mayHaveStarted() {
+		return this.executionId == null && this.startUncertain;
 	}
 
 	private String subject() {

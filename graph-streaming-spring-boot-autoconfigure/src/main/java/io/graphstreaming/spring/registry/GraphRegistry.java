@@ -39,6 +39,12 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  */
 public class GraphRegistry {
 
+	/**
+	 * The most idempotency keys remembered at once; beyond, the oldest are forgotten
+	 * first.
+	 */
+	public static final int MAX_IDEMPOTENCY_KEYS = 10_000;
+
 	private final Map<String, GraphExecutor> executors;
 
 	private final Map<String, StreamingExecutionOptions> options;
@@ -48,6 +54,8 @@ public class GraphRegistry {
 	private final DisconnectPolicy disconnectPolicy;
 
 	private final @Nullable ExecutionSharing sharing;
+
+	private final IdempotencyKeys idempotencyKeys;
 
 	/**
 	 * Registers graphs; each is validated now so that a bad definition fails start-up.
@@ -125,6 +133,7 @@ public class GraphRegistry {
 		this.options = Collections.unmodifiableMap(optionsById);
 		this.executions = Objects.requireNonNull(executions, "executions");
 		this.disconnectPolicy = Objects.requireNonNull(disconnectPolicy, "disconnectPolicy");
+		this.idempotencyKeys = new IdempotencyKeys(MAX_IDEMPOTENCY_KEYS, this.executions::lookup);
 	}
 
 	/**
@@ -234,6 +243,58 @@ public class GraphRegistry {
 	public GraphExecution start(String graphId, Map<String, ? extends @Nullable Object> input,
 			@Nullable String owner) {
 		return create(graphId, input, owner).cancelWhenUnobserved(false).start();
+	}
+
+	/**
+	 * Creates an execution for a start request with an {@code Idempotency-Key}, or returns
+	 * the one an earlier request with the same key, client and graph created (a client
+	 * repeating a start whose answer it lost). A key is remembered as long as its
+	 * execution is (running, then for the journal retention), at most
+	 * {@link #MAX_IDEMPOTENCY_KEYS} keys, and by this instance only: with shared executions
+	 * a repetition that reaches another instance starts a second execution.
+	 * @param graphId the graph
+	 * @param input the initial state; a repetition must send the same
+	 * @param owner who starts it (the authenticated principal's name), or {@code null}
+	 * @param key the request's key
+	 * @return the idle execution (new, or created earlier and maybe running), and whether
+	 * it was created earlier
+	 * @throws GraphNotFoundException if unknown
+	 * @throws IdempotencyKeyReusedException if the key created an execution with another
+	 * input
+	 * @throws io.graphstreaming.core.execution.ExecutionLimitExceededException at the
+	 * concurrency limit
+	 */
+	public IdempotentStart create(String graphId, Map<String, ? extends @Nullable Object> input,
+			@Nullable String owner, IdempotencyKey key) {
+		executor(graphId);
+		return this.idempotencyKeys.start(graphId, key, input, () -> create(graphId, input, owner));
+	}
+
+	/**
+	 * Creates and starts an execution at once for a start request with an
+	 * {@code Idempotency-Key}, or returns the one an earlier request with the same key,
+	 * client and graph started, as {@link #create(String, Map, String, IdempotencyKey)}.
+	 * @param graphId the graph
+	 * @param input the initial state; a repetition must send the same
+	 * @param owner who starts it (the authenticated principal's name), or {@code null}
+	 * @param key the request's key
+	 * @return the running (or ended) execution, and whether an earlier request started it
+	 * @throws GraphNotFoundException if unknown
+	 * @throws IdempotencyKeyReusedException if the key started an execution with another
+	 * input
+	 */
+	public IdempotentStart start(String graphId, Map<String, ? extends @Nullable Object> input,
+			@Nullable String owner, IdempotencyKey key) {
+		executor(graphId);
+		return this.idempotencyKeys.start(graphId, key, input, () -> start(graphId, input, owner));
+	}
+
+	/**
+	 * Idempotency keys remembered now.
+	 * @return the count
+	 */
+	public int idempotencyKeys() {
+		return this.idempotencyKeys.size();
 	}
 
 	/**

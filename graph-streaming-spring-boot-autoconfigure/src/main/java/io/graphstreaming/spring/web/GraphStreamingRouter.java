@@ -49,8 +49,9 @@ import io.graphstreaming.spring.web.sse.GraphSseHandler;
  * {@link ExecutionRateLimiter}, each route that starts an execution ({@code execute},
  * {@code execute/stream}, {@code executions}, {@code resume}, {@code resume/stream}) first
  * takes one start from the client's allowance (a 429 when it is used up) and gives it
- * back if the request fails; a reconnect that sends a {@code Last-Event-ID} starts nothing
- * and takes nothing.
+ * back if the request fails or repeats a start by its {@code Idempotency-Key} (see
+ * {@link IdempotencyKeyHeader}); a reconnect that sends a {@code Last-Event-ID} starts
+ * nothing and takes nothing.
  */
 public final class GraphStreamingRouter {
 
@@ -144,7 +145,8 @@ public final class GraphStreamingRouter {
 
 	/**
 	 * A route that starts an execution: it takes one start from the client's allowance,
-	 * and gives it back when the request fails. With {@code resumable}, a request that
+	 * and gives it back when the request fails or turns out to repeat an earlier start
+	 * ({@link IdempotencyKeyHeader#isReplayed}). With {@code resumable}, a request that
 	 * sends a {@code Last-Event-ID} (header or {@code lastEventId} parameter) resumes an
 	 * execution instead and takes nothing.
 	 */
@@ -159,7 +161,12 @@ public final class GraphStreamingRouter {
 			}
 			String client = ClientKeyResolver.of(request.exchange());
 			rateLimiter.acquire(client);
-			return Mono.defer(() -> handler.handle(request)).doOnError((error) -> rateLimiter.refund(client));
+			return Mono.defer(() -> handler.handle(request)).doOnError((error) -> rateLimiter.refund(client))
+				.doOnSuccess((response) -> {
+					if (IdempotencyKeyHeader.isReplayed(request.exchange())) {
+						rateLimiter.refund(client);
+					}
+				});
 		};
 	}
 

@@ -26,6 +26,7 @@ import io.graphstreaming.core.journal.EventsExpiredException;
 import io.graphstreaming.spring.registry.CheckpointNotFoundException;
 import io.graphstreaming.spring.registry.ExecutionStillRunningException;
 import io.graphstreaming.spring.registry.GraphNotFoundException;
+import io.graphstreaming.spring.registry.IdempotencyKeyReusedException;
 import io.graphstreaming.spring.security.GraphAccessDeniedException;
 
 /**
@@ -35,9 +36,11 @@ import io.graphstreaming.spring.security.GraphAccessDeniedException;
  *
  * <p>Refused by the {@code GraphAuthorizer}: 403, naming the operation and the graph.
  * Unknown graph, execution or checkpoint (or a graph that keeps none): 404. Resume of
- * an execution that still runs: 409. Execution or events no longer kept: 410. Bad input
- * or parameter ({@link IllegalArgumentException}, {@link ResponseStatusException} such as
- * {@code ServerWebInputException}): their status and message. Too many streams or
+ * an execution that still runs: 409. Execution or events no longer kept: 410. An
+ * {@code Idempotency-Key} sent again with another input: 422. Bad input or parameter
+ * ({@link IllegalArgumentException}, {@link ResponseStatusException} such as
+ * {@code ServerWebInputException}): their status and message, plus the properties of
+ * their {@code ProblemDetail} body as extension members. Too many streams or
  * executions, in total or for the client, or too many executions started by the client
  * in the last minute: 429 with {@code Retry-After} in seconds. A new execution while the
  * application shuts down: 503 with {@code Retry-After}. Anything else: 500 with the detail
@@ -84,6 +87,9 @@ public class ProblemResponses {
 		if (error instanceof ExecutionExpiredException || error instanceof EventsExpiredException) {
 			return problem(HttpStatus.GONE, error.getMessage(), request, null);
 		}
+		if (error instanceof IdempotencyKeyReusedException) {
+			return problem(HttpStatus.UNPROCESSABLE_CONTENT, error.getMessage(), request, null);
+		}
 		if (error instanceof TooManyStreamsException tooMany) {
 			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, tooMany.retryAfter());
 		}
@@ -100,7 +106,8 @@ public class ProblemResponses {
 			return problem(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), request, this.executionLimitRetryAfter);
 		}
 		if (error instanceof ResponseStatusException statusError && statusError.getStatusCode().is4xxClientError()) {
-			return problem(statusError.getStatusCode(), statusError.getReason(), request, null);
+			return problem(statusError.getStatusCode(), statusError.getReason(), request, null,
+					statusError.getBody().getProperties());
 		}
 		if (error instanceof IllegalArgumentException) {
 			return problem(HttpStatus.BAD_REQUEST, error.getMessage(), request, null);
@@ -119,7 +126,12 @@ public class ProblemResponses {
 	 */
 	public Mono<ServerResponse> problem(HttpStatusCode status, @Nullable String detail, ServerRequest request,
 			@Nullable Duration retryAfter) {
-		Map<String, Object> body = new LinkedHashMap<>();
+		return problem(status, detail, request, retryAfter, null);
+	}
+
+	private Mono<ServerResponse> problem(HttpStatusCode status, @Nullable String detail, ServerRequest request,
+			@Nullable Duration retryAfter, @Nullable Map<String, ?> extensions) {
+		Map<String, @Nullable Object> body = new LinkedHashMap<>();
 		body.put("type", "about:blank");
 		HttpStatus known = HttpStatus.resolve(status.value());
 		body.put("title", (known != null) ? known.getReasonPhrase() : "Error");
@@ -128,6 +140,9 @@ public class ProblemResponses {
 			body.put("detail", detail);
 		}
 		body.put("instance", request.path());
+		if (extensions != null) {
+			extensions.forEach(body::putIfAbsent);
+		}
 		ServerResponse.BodyBuilder builder = ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		if (retryAfter != null) {
 			builder.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(retryAfter)));

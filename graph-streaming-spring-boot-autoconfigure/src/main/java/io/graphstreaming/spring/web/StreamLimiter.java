@@ -104,7 +104,21 @@ public class StreamLimiter {
 		}
 		AtomicInteger counter = this.byTransport.computeIfAbsent(transport, (key) -> new AtomicInteger());
 		counter.incrementAndGet();
-		return new Permit(counter, client);
+		return new Permit(counter, client, true);
+	}
+
+	/**
+	 * Counts one open request of a transport without limiting it: it shows in
+	 * {@link #openStreams(String)} (and so in the {@code streams.active} gauge) but not in
+	 * the total, the client's count or their limits. Long polls are counted so: each is
+	 * short, and refusing one would only make its client poll again.
+	 * @param transport the transport, for example {@code polling}
+	 * @return the permit; release it exactly once (further calls do nothing)
+	 */
+	public Permit track(String transport) {
+		AtomicInteger counter = this.byTransport.computeIfAbsent(transport, (key) -> new AtomicInteger());
+		counter.incrementAndGet();
+		return new Permit(counter, null, false);
 	}
 
 	private boolean takeClient(String client) {
@@ -150,7 +164,7 @@ public class StreamLimiter {
 	}
 
 	/**
-	 * Streams open now, all transports.
+	 * Streams open now, all transports (requests counted by {@link #track} are not).
 	 * @return the count
 	 */
 	public int openStreams() {
@@ -184,11 +198,14 @@ public class StreamLimiter {
 
 		private final @Nullable String client;
 
+		private final boolean counted;
+
 		private final AtomicInteger released = new AtomicInteger();
 
-		private Permit(AtomicInteger counter, @Nullable String client) {
+		private Permit(AtomicInteger counter, @Nullable String client, boolean counted) {
 			this.counter = counter;
 			this.client = client;
+			this.counted = counted;
 		}
 
 		/**
@@ -197,7 +214,9 @@ public class StreamLimiter {
 		public void release() {
 			if (this.released.compareAndSet(0, 1)) {
 				this.counter.decrementAndGet();
-				StreamLimiter.this.total.decrementAndGet();
+				if (this.counted) {
+					StreamLimiter.this.total.decrementAndGet();
+				}
 				if (this.client != null) {
 					releaseClient(this.client);
 				}

@@ -265,12 +265,20 @@ class GraphStreamingWebFluxAutoConfigurationTests {
 				GraphRegistry graphs = context.getBean(GraphRegistry.class);
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> graphs.execution("one", idleId).eventCount() >= 3);
-				// Capped at 50 ms, a 60 s wait answers long before the client's timeout.
+				// Longer than 50 ms is refused, naming the maximum; 50 ms answers after the wait.
+				client.get()
+					.uri(idle + "/events?after=3&waitMs=51")
+					.exchange()
+					.expectStatus()
+					.isBadRequest()
+					.expectBody()
+					.jsonPath("$.maxWaitMs")
+					.isEqualTo(50);
 				client.mutate()
 					.responseTimeout(Duration.ofSeconds(5))
 					.build()
 					.get()
-					.uri(idle + "/events?after=3&waitMs=60000")
+					.uri(idle + "/events?after=3&waitMs=50")
 					.exchange()
 					.expectBody(String.class)
 					.isEqualTo("{\"events\":[],\"next\":3,\"completed\":false}");

@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * seed is logged and part of {@link #toString()}): when cutting is on, it is cut after a
  * random number of server-to-client bytes (and, more rarely, of client-to-server bytes),
  * by an abrupt reset or a plain close. The proxy can
- * also stall the connections it has (stop forwarding without closing them), refuse
+ * also cut the answer to chosen requests (the request reaches the server, its answer
+ * never reaches the client), stall the connections it has (stop forwarding without
+ * closing them), refuse
  * WebSocket upgrades or event-stream requests as a proxy would (403 / 502), and stop
  * listening altogether.
  *
@@ -60,6 +62,10 @@ final class FaultProxy implements AutoCloseable {
 	private volatile boolean refuseUpgrades;
 
 	private volatile boolean refuseEventStreams;
+
+	private volatile String answerCutPrefix = "";
+
+	private final AtomicInteger answersToCut = new AtomicInteger();
 
 	/**
 	 * Starts a proxy to a server on 127.0.0.1.
@@ -108,6 +114,18 @@ final class FaultProxy implements AutoCloseable {
 	/** Answers requests that accept {@code text/event-stream} with 502. */
 	FaultProxy refuseEventStreams(boolean refuse) {
 		this.refuseEventStreams = refuse;
+		return this;
+	}
+
+	/**
+	 * Cuts the answers to the next {@code count} requests whose request line starts with
+	 * {@code requestLinePrefix} (such as {@code POST /graphs/synthetic/executions}): each
+	 * request is forwarded whole, and its connection is reset as soon as the server
+	 * answers, so the server has acted on a request whose answer the client never gets.
+	 */
+	FaultProxy cutAnswers(String requestLinePrefix, int count) {
+		this.answerCutPrefix = requestLinePrefix;
+		this.answersToCut.set(count);
 		return this;
 	}
 
@@ -215,6 +233,8 @@ final class FaultProxy implements AutoCloseable {
 
 		private volatile boolean stalled;
 
+		private volatile boolean cutAnswer;
+
 		private volatile boolean closed;
 
 		Link(Socket client, Socket server, long downstreamBudget, long upstreamBudget, boolean reset) {
@@ -245,6 +265,14 @@ final class FaultProxy implements AutoCloseable {
 						Thread.sleep(5);
 					}
 					if (upstream && refused(buffer, read)) {
+						return;
+					}
+					if (upstream && answerToCut(buffer, read)) {
+						this.cutAnswer = true;
+					}
+					if (!upstream && this.cutAnswer) {
+						FaultProxy.this.cuts.incrementAndGet();
+						close(true);
 						return;
 					}
 					if (budget >= 0 && forwarded + read > budget) {
@@ -282,6 +310,18 @@ final class FaultProxy implements AutoCloseable {
 				}
 				at = text.indexOf("\r\ncontent-encoding:", start);
 			}
+		}
+
+		/**
+		 * Whether a request is one whose answer is to be cut (see {@link #cutAnswers}).
+		 */
+		private boolean answerToCut(byte[] buffer, int length) {
+			String prefix = FaultProxy.this.answerCutPrefix;
+			if (prefix.isEmpty() || length < prefix.length()
+					|| !new String(buffer, 0, prefix.length(), StandardCharsets.ISO_8859_1).equals(prefix)) {
+				return false;
+			}
+			return FaultProxy.this.answersToCut.getAndUpdate((left) -> Math.max(0, left - 1)) > 0;
 		}
 
 		/**

@@ -16,6 +16,7 @@ import io.graphstreaming.core.execution.ExecutionResult;
 import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.graph.GraphDescription;
+import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.core.stream.GraphExecutionEventStream;
 import io.graphstreaming.core.stream.StreamStatus;
 import io.graphstreaming.spring.client.testapp.ClientTestApplication;
@@ -148,6 +149,34 @@ class GraphStreamClientTests extends AbstractRemoteClientTests {
 			assertThat(requests).anyMatch((uri) -> uri
 				.contains("eventTypes=ExecutionCancelled,ExecutionCompleted,ExecutionFailed,NodeCompleted"));
 		}
+	}
+
+	/**
+	 * The server allows long polls of 2 s here: a client polling for 10 s (no heartbeats
+	 * to shorten it) is told the maximum once, and polls with it from then on, without a
+	 * reconnect.
+	 */
+	@Test
+	void pollWaitAboveTheServersLongestIsLoweredToItWithoutAReconnect() {
+		List<String> requests = new CopyOnWriteArrayList<>();
+		StreamingExecutionOptions options = reconnecting(3).configure().withHeartbeatEnabled(false).build();
+		GraphStreamClient client = client(this.port, ConnectionType.POLLING, options).pollWait(Duration.ofSeconds(10))
+			.httpClient((http) -> http.doOnRequest((request, connection) -> requests.add(request.uri())))
+			.build();
+		GraphExecutionEventStream stream = client.stream(ClientTestApplication.SYNTHETIC,
+				Map.of("nodes", 3, "delayMs", 30));
+		List<StreamStatus> statuses = new CopyOnWriteArrayList<>();
+		stream.onStatusChanged((change) -> statuses.add(change.current()));
+
+		List<GraphExecutionEvent> events = stream.flux().collectList().block(Duration.ofSeconds(10));
+
+		assertThat(events).last()
+			.extracting(GraphExecutionEvent::eventType)
+			.isEqualTo(GraphExecutionEventType.EXECUTION_COMPLETED);
+		assertThat(statuses).containsExactly(StreamStatus.CONNECTING, StreamStatus.CONNECTED, StreamStatus.COMPLETED);
+		List<String> polls = requests.stream().filter((uri) -> uri.contains("/events?")).toList();
+		assertThat(polls.get(0)).endsWith("&waitMs=10000");
+		assertThat(polls.subList(1, polls.size())).isNotEmpty().allMatch((uri) -> uri.endsWith("&waitMs=2000"));
 	}
 
 	@Test

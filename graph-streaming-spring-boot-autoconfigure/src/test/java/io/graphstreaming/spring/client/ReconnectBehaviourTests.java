@@ -3,6 +3,7 @@ package io.graphstreaming.spring.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.LongStream;
 
@@ -66,6 +67,38 @@ class ReconnectBehaviourTests extends AbstractRemoteClientTests {
 		assertThat(viaListener.get(3).reason()).startsWith("reconnected to " + where + ", resuming execution ");
 		assertThat(viaListener.get(4).reason()).isEqualTo("execution ended");
 		assertThat(viaFlux).isEqualTo(viaListener);
+		assertThat(stream.status()).isEqualTo(COMPLETED);
+	}
+
+	/**
+	 * Five cuts over one run with at most two reconnects in a row: each resume that
+	 * receives something starts the count over, so every reconnect is the first of its
+	 * run and the stream never gives up. Cuts are ten sequences apart, so that each one
+	 * comes after the connection before it delivered something.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = ConnectionType.class, names = { "SSE", "WEBSOCKET" })
+	void attemptCountStartsOverAfterEachSuccessfulResume(ConnectionType transport) throws Exception {
+		FaultProxy proxy = proxy(10);
+		GraphStreamClient client = client(proxy.port(), transport, reconnecting(2)).build();
+		GraphExecutionEventStream stream = client.stream(ClientTestApplication.SYNTHETIC,
+				Map.of("nodes", 12, "delayMs", 30));
+		List<StreamStatusChange> changes = record(stream);
+		Set<Long> cutAt = Set.of(3L, 13L, 23L, 33L, 43L);
+
+		List<GraphExecutionEvent> events = stream.flux().doOnNext((event) -> {
+			if (cutAt.contains(event.sequence())) {
+				assertThat(proxy.cutOpenConnections()).isPositive();
+			}
+		}).collectList().block(Duration.ofSeconds(20));
+
+		assertThat(events).extracting(GraphExecutionEvent::sequence)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList())
+			.contains(43L);
+		assertThat(events.get(events.size() - 1).eventType()).isEqualTo(GraphExecutionEventType.EXECUTION_COMPLETED);
+		assertThat(changes).filteredOn((change) -> change.current() == RECONNECTING)
+			.hasSize(5)
+			.allSatisfy((change) -> assertThat(change.reason()).contains("; reconnect 1 of 2 in "));
 		assertThat(stream.status()).isEqualTo(COMPLETED);
 	}
 

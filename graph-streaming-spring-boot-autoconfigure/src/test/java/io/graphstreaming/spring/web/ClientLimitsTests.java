@@ -228,16 +228,25 @@ class ClientLimitsTests {
 	}
 
 	@Test
-	void longPollWaitIsCappedAtTheConfiguredMaximum() {
+	void longPollWaitAboveTheMaximumIsABadRequestNamingTheMaximum() {
 		Reply started = exchange("POST", "/graphs/synthetic/executions", Map.of(USER, "poller"), LONG_RUN);
 		String location = started.header("Location");
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.executions.find(location.substring(
 				location.lastIndexOf('/') + 1)).journal().head() >= 3);
 		long head = this.executions.find(location.substring(location.lastIndexOf('/') + 1)).journal().head();
-		Reply poll = exchange("GET", location + "/events?after=" + head + "&waitMs=9223372036854775807",
+
+		Reply tooLong = exchange("GET", location + "/events?after=" + head + "&waitMs=9223372036854775807",
 				Map.of(USER, "poller"), null);
-		assertThat(poll.status()).as("answered after the 300 ms cap, not after 292 million years").isEqualTo(200);
-		assertThat(poll.body()).isEqualTo("{\"events\":[],\"next\":" + head + ",\"completed\":false}");
+		Reply longest = exchange("GET", location + "/events?after=" + head + "&waitMs=300", Map.of(USER, "poller"),
+				null);
+
+		assertProblem(tooLong, 400, "Bad Request",
+				"Query parameter 'waitMs' must be at most 300 (the longest long poll of this server) but was "
+						+ "9223372036854775807",
+				location + "/events");
+		assertThat(tooLong.body()).contains("\"maxWaitMs\":300");
+		assertThat(longest.status()).as("the maximum itself is allowed").isEqualTo(200);
+		assertThat(longest.body()).isEqualTo("{\"events\":[],\"next\":" + head + ",\"completed\":false}");
 	}
 
 	private Reply exchange(String method, String uri, Map<String, String> headers, String body) {

@@ -7,13 +7,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.spring.web.HttpTestClient.Reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Polling: start, page through the events, long poll, filters and parameter checks.
@@ -21,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PollingTests extends AbstractWebTransportTests {
 
 	private final JsonMapper json = new JsonMapper();
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void startAnswersAcceptedWithTheExecutionUrl() {
@@ -165,12 +171,42 @@ class PollingTests extends AbstractWebTransportTests {
 				"Query parameter 'limit' must be a whole number", path);
 		assertProblem(this.client.get(events + "?waitMs=-5"), 400, "Bad Request",
 				"Query parameter 'waitMs' must be at least 0 but was -5", path);
+		Reply tooLong = this.client.get(events + "?waitMs=10001");
+		assertProblem(tooLong, 400, "Bad Request",
+				"Query parameter 'waitMs' must be at most 10000 (the longest long poll of this server) but was 10001",
+				path);
+		assertThat(this.json.readTree(tooLong.body()).get("maxWaitMs").asLong()).isEqualTo(10000);
 		assertProblem(this.client.get(events + "?after=12"), 400, "Bad Request",
 				"Query parameter 'after' is 12 but the newest event of execution", path);
 		assertProblem(this.client.get(events + "?eventTypes=Bogus"), 400, "Bad Request",
 				"Unknown event type 'Bogus'", path);
 		assertProblem(this.client.get(events + "?nodes=nowhere"), 400, "Bad Request",
 				"unknown node 'nowhere' of graph 'demo'", path);
+	}
+
+	@Test
+	void longPollCountsAsAnOpenPollingStreamWhileItWaitsButNotAgainstTheStreamLimit() throws Exception {
+		Reply started = this.client.post("/graphs/synthetic/executions",
+				"{\"input\":{\"nodes\":1,\"delayMs\":600000}}");
+		String location = started.header("Location");
+		awaitEvents(location, 3);
+		int before = this.streamLimiter.openStreams();
+
+		CompletableFuture<Reply> waiting = this.client
+			.exchange("GET", location + "/events?after=3&waitMs=10000", java.util.Map.of(), null)
+			.toFuture();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.streamLimiter.openStreams("polling") == 1);
+		assertThat(pollingGauge()).isEqualTo(1);
+		assertThat(this.streamLimiter.openStreams()).as("not in the total the stream limits count").isEqualTo(before);
+		assertThat(this.client.delete(location).status()).isEqualTo(202);
+		assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.streamLimiter.openStreams("polling") == 0);
+		assertThat(pollingGauge()).isZero();
+	}
+
+	private double pollingGauge() {
+		return this.meters.get("graph.streaming.streams.active").tag("transport", "polling").gauge().value();
 	}
 
 	/**

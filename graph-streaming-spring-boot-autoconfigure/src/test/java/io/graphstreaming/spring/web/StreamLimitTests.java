@@ -82,6 +82,24 @@ class StreamLimitTests {
 	}
 
 	@Test
+	void pollsAreAnsweredWhileTheStreamLimitIsReached() throws Exception {
+		CountDownLatch open = new CountDownLatch(1);
+		Disposable stream = this.client.frames("POST", "/graphs/synthetic/execute/stream", Map.of(), LONG_RUN,
+				(response) -> {
+				})
+			.subscribe((frame) -> open.countDown());
+		assertThat(open.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.streamLimiter.openStreams()).isEqualTo(1);
+		Reply started = this.client.post("/graphs/demo/executions", "{}");
+
+		Reply poll = this.client.get(started.header("Location") + "/events?waitMs=5000");
+
+		assertThat(poll.status()).isEqualTo(200);
+		assertThat(poll.body()).contains("\"eventType\":\"ExecutionStarted\"");
+		stream.dispose();
+	}
+
+	@Test
 	void disconnectCancelsTheExecutionUnderTheCancelPolicy() throws Exception {
 		CountDownLatch open = new CountDownLatch(1);
 		AtomicReference<String> executionId = new AtomicReference<>();

@@ -29,12 +29,15 @@ import io.graphstreaming.core.execution.ExecutionResult;
 import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.IdempotencyKey;
+import io.graphstreaming.spring.registry.IdempotentStart;
 import io.graphstreaming.spring.security.GraphAccess;
 import io.graphstreaming.spring.security.GraphAccessControl;
 import io.graphstreaming.spring.security.GraphAuthorizer;
 import io.graphstreaming.spring.security.GraphCaller;
 import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.GraphInputReader;
+import io.graphstreaming.spring.web.IdempotencyKeyHeader;
 
 /**
  * The plain HTTP endpoints: graph descriptions, non-streaming execution, the list of
@@ -130,15 +133,23 @@ public class GraphHttpHandler {
 	 * {@code executionId}, {@code status}, {@code output} (the final state, or null) and
 	 * {@code durationMs}, plus {@code errorType}, {@code errorMessage} and {@code nodeId}
 	 * when it failed or was cancelled. A client that disconnects first cancels it: no one
-	 * else knows its id.
+	 * else knows its id. With an {@code Idempotency-Key}, the client may come back for
+	 * the result: a disconnect leaves the run going, and a repetition of the request (same
+	 * key, client and graph) waits for the result of the execution the key started.
 	 * @param request the request
 	 * @return the response
 	 */
 	public Mono<ServerResponse> execute(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		this.registry.executor(graphId);
+		IdempotencyKey key = IdempotencyKeyHeader.of(request, "execute");
 		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
 			.flatMap((caller) -> this.inputReader.readBody(request).flatMap((input) -> {
+				if (key != null) {
+					IdempotentStart start = this.registry.start(graphId, input, caller.name(), key);
+					IdempotencyKeyHeader.record(request.exchange(), start);
+					return start.execution().result().flatMap((result) -> json(HttpStatus.OK, resultJson(result)));
+				}
 				GraphExecution execution = this.registry.start(graphId, input, caller.name());
 				return execution.result()
 					.doOnCancel(() -> execution.cancel("the client disconnected"))

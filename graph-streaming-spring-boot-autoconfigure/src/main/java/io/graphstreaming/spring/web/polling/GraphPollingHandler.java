@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -22,11 +23,15 @@ import io.graphstreaming.core.journal.JournalEntry;
 import io.graphstreaming.core.journal.JournalPage;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.IdempotencyKey;
+import io.graphstreaming.spring.registry.IdempotentStart;
 import io.graphstreaming.spring.security.GraphAccessControl;
 import io.graphstreaming.spring.security.GraphAuthorizer;
 import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.ConsumerParameters;
 import io.graphstreaming.spring.web.GraphInputReader;
+import io.graphstreaming.spring.web.IdempotencyKeyHeader;
+import io.graphstreaming.spring.web.StreamLimiter;
 
 /**
  * Polling: start an execution, then fetch its events page by page.
@@ -38,15 +43,28 @@ import io.graphstreaming.spring.web.GraphInputReader;
  * for good) and {@code completed} true once the terminal event has been passed. The
  * events are the journal's cached JSON bytes, concatenated, never serialized again.
  *
- * <p>When nothing matching is new, the request waits up to {@code W} ms (capped by the
- * configured maximum) for the execution's next event, without holding a thread, and
- * answers as soon as a matching event or the end arrives.
+ * <p>When nothing matching is new, the request waits up to {@code W} ms for the
+ * execution's next event, without holding a thread, and answers as soon as a matching
+ * event or the end arrives. A {@code W} above the configured maximum is a 400 whose
+ * problem names the maximum, in its detail and as the extension member
+ * {@code maxWaitMs}; {@code limit} above its maximum is capped (a page is never
+ * longer). While it waits, a poll is counted as an open {@code polling} stream of the
+ * {@link StreamLimiter} (the {@code streams.active} gauge), without being refused by the
+ * stream limits.
+ *
+ * <p>A start with an {@code Idempotency-Key} header ({@link IdempotencyKeyHeader}) that
+ * repeats an earlier one of the same client answers the same 202 (the execution's
+ * current status, the same {@code Location}, and {@code Idempotent-Replayed: true})
+ * instead of starting a second execution.
  *
  * <p>Starting is an {@code EXECUTE} of the graph (the caller owns the new execution),
  * polling a {@code READ} of the execution, as the {@link GraphAuthorizer} decides; a
  * refusal is a 403.
  */
 public class GraphPollingHandler {
+
+	/** The transport name for the stream count. */
+	public static final String TRANSPORT = "polling";
 
 	private static final byte[] EVENTS_START = "{\"events\":[".getBytes(StandardCharsets.US_ASCII);
 
@@ -64,6 +82,8 @@ public class GraphPollingHandler {
 
 	private final GraphAccessControl access;
 
+	private final @Nullable StreamLimiter limiter;
+
 	/**
 	 * Creates the handler; it allows every operation to every caller.
 	 * @param registry the graphs and executions
@@ -71,7 +91,7 @@ public class GraphPollingHandler {
 	 * @param inputReader reads new executions' input
 	 * @param mapper the application's mapper, for the start answer
 	 * @param maxEvents the most events one poll returns ({@code limit} is capped to it)
-	 * @param maxWait the longest long poll ({@code waitMs} is capped to it)
+	 * @param maxWait the longest long poll (a longer {@code waitMs} is a 400)
 	 */
 	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
 			JsonMapper mapper, int maxEvents, Duration maxWait) {
@@ -85,11 +105,30 @@ public class GraphPollingHandler {
 	 * @param inputReader reads new executions' input
 	 * @param mapper the application's mapper, for the start answer
 	 * @param maxEvents the most events one poll returns ({@code limit} is capped to it)
-	 * @param maxWait the longest long poll ({@code waitMs} is capped to it)
+	 * @param maxWait the longest long poll (a longer {@code waitMs} is a 400)
 	 * @param authorizer decides who may do what
 	 */
 	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
 			JsonMapper mapper, int maxEvents, Duration maxWait, GraphAuthorizer authorizer) {
+		this(registry, jsonWriter, inputReader, mapper, maxEvents, maxWait, authorizer, null);
+	}
+
+	/**
+	 * Creates the handler, counting polls in progress as open {@code polling} streams.
+	 * @param registry the graphs and executions
+	 * @param jsonWriter the event writer whose bytes each journal entry caches
+	 * @param inputReader reads new executions' input
+	 * @param mapper the application's mapper, for the start answer
+	 * @param maxEvents the most events one poll returns ({@code limit} is capped to it)
+	 * @param maxWait the longest long poll (a longer {@code waitMs} is a 400)
+	 * @param authorizer decides who may do what
+	 * @param limiter counts each poll while it is in progress ({@link StreamLimiter#track},
+	 * never refused), or {@code null} to count none
+	 */
+	public GraphPollingHandler(GraphRegistry registry, GraphEventJsonWriter jsonWriter, GraphInputReader inputReader,
+			JsonMapper mapper, int maxEvents, Duration maxWait, GraphAuthorizer authorizer,
+			@Nullable StreamLimiter limiter) {
+		this.limiter = limiter;
 		this.access = new GraphAccessControl(authorizer);
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.jsonWriter = Objects.requireNonNull(jsonWriter, "jsonWriter");
@@ -104,16 +143,27 @@ public class GraphPollingHandler {
 
 	/**
 	 * {@code POST {base}/{graphId}/executions}: starts an execution at once; answers 202
-	 * with its id, graph, status and start time, and its URL in {@code Location}.
+	 * with its id, graph, status and start time, and its URL in {@code Location}. With an
+	 * {@code Idempotency-Key} that this client already used for this graph, answers the
+	 * same about the execution it started (and {@code Idempotent-Replayed: true}).
 	 * @param request the request
 	 * @return the response
 	 */
 	public Mono<ServerResponse> start(ServerRequest request) {
 		String graphId = request.pathVariable("graphId");
 		this.registry.executor(graphId);
+		IdempotencyKey key = IdempotencyKeyHeader.of(request, "executions");
 		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
 			.flatMap((caller) -> this.inputReader.readBody(request).flatMap((input) -> {
-				GraphExecution execution = this.registry.start(graphId, input, caller.name());
+				GraphExecution execution;
+				if (key != null) {
+					IdempotentStart start = this.registry.start(graphId, input, caller.name(), key);
+					IdempotencyKeyHeader.record(request.exchange(), start);
+					execution = start.execution();
+				}
+				else {
+					execution = this.registry.start(graphId, input, caller.name());
+				}
 				Map<String, Object> body = new LinkedHashMap<>();
 				body.put("executionId", execution.executionId());
 				body.put("graphId", execution.graphId());
@@ -141,7 +191,14 @@ public class GraphPollingHandler {
 		long after = ConsumerParameters.longParam(request, "after", 0, 0);
 		int limit = (int) Math.min(this.maxEvents,
 				ConsumerParameters.longParam(request, "limit", this.maxEvents, 1));
-		long waitMs = Math.min(this.maxWait.toMillis(), ConsumerParameters.longParam(request, "waitMs", 0, 0));
+		long waitMs = ConsumerParameters.longParam(request, "waitMs", 0, 0);
+		long maxWaitMs = this.maxWait.toMillis();
+		if (waitMs > maxWaitMs) {
+			ServerWebInputException tooLong = new ServerWebInputException("Query parameter 'waitMs' must be at most "
+					+ maxWaitMs + " (the longest long poll of this server) but was " + waitMs);
+			tooLong.getBody().setProperty("maxWaitMs", maxWaitMs);
+			throw tooLong;
+		}
 		GraphExecution execution = this.registry.execution(graphId, executionId);
 		return this.access.authorize(request.exchange(), GraphOperation.READ, execution).then(Mono.defer(() -> {
 			long head = execution.journal().head();
@@ -150,10 +207,25 @@ public class GraphPollingHandler {
 						+ " but the newest event of execution '" + executionId + "' is " + head);
 			}
 			long deadline = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
-			return poll(execution, after, limit, filter, deadline).flatMap((page) -> ServerResponse.ok()
+			return counted(poll(execution, after, limit, filter, deadline)).flatMap((page) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(page.toJson(this.jsonWriter)));
 		}));
+	}
+
+	/**
+	 * Counts a poll as an open {@code polling} stream from its subscription to its answer
+	 * (or its cancel, when the client goes away).
+	 */
+	private <T> Mono<T> counted(Mono<T> poll) {
+		StreamLimiter counter = this.limiter;
+		if (counter == null) {
+			return poll;
+		}
+		return Mono.defer(() -> {
+			StreamLimiter.Permit permit = counter.track(TRANSPORT);
+			return poll.doFinally((signal) -> permit.release());
+		});
 	}
 
 	/**

@@ -38,12 +38,15 @@ import io.graphstreaming.core.stream.IdleHeartbeats;
 import io.graphstreaming.spring.json.GraphEventJsonWriter;
 import io.graphstreaming.spring.metrics.TransportMetrics;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.registry.IdempotencyKey;
+import io.graphstreaming.spring.registry.IdempotentStart;
 import io.graphstreaming.spring.security.GraphAccessControl;
 import io.graphstreaming.spring.security.GraphAuthorizer;
 import io.graphstreaming.spring.security.GraphOperation;
 import io.graphstreaming.spring.web.ClientKeyResolver;
 import io.graphstreaming.spring.web.ConsumerParameters;
 import io.graphstreaming.spring.web.GraphInputReader;
+import io.graphstreaming.spring.web.IdempotencyKeyHeader;
 import io.graphstreaming.spring.web.StreamLimiter;
 
 /**
@@ -153,7 +156,9 @@ public class GraphSseHandler {
 	/**
 	 * {@code POST|GET {base}/{graphId}/execute/stream}: starts an execution (input from
 	 * the body, or from the {@code input} query parameter for GET) and streams it; with a
-	 * {@code Last-Event-ID} it resumes that execution instead and starts nothing.
+	 * {@code Last-Event-ID} it resumes that execution instead and starts nothing. With an
+	 * {@code Idempotency-Key} this client already used on this route and graph, it streams
+	 * the execution that key started, from its first event, and starts nothing.
 	 * @param request the request
 	 * @return the stream response
 	 */
@@ -167,9 +172,16 @@ public class GraphSseHandler {
 		}
 		Mono<Map<String, @Nullable Object>> input = HttpMethod.GET.equals(request.method())
 				? Mono.fromSupplier(() -> this.inputReader.readQuery(request)) : this.inputReader.readBody(request);
+		IdempotencyKey key = IdempotencyKeyHeader.of(request, "execute/stream");
 		return this.access.authorize(request.exchange(), GraphOperation.EXECUTE, graphId)
-			.flatMap((caller) -> input.flatMap((values) -> streamNew(request, filter,
-					() -> this.registry.create(graphId, values, caller.name()))));
+			.flatMap((caller) -> input.flatMap((values) -> streamNew(request, filter, () -> {
+				if (key == null) {
+					return this.registry.create(graphId, values, caller.name());
+				}
+				IdempotentStart start = this.registry.create(graphId, values, caller.name(), key);
+				IdempotencyKeyHeader.record(request.exchange(), start);
+				return start.execution();
+			})));
 	}
 
 	/**
