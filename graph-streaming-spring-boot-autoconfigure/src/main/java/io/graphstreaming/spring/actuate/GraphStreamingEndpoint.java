@@ -14,6 +14,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import reactor.core.publisher.Mono;
 
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.graph.GraphDescription;
@@ -23,9 +24,22 @@ import io.graphstreaming.spring.registry.GraphRegistry;
  * The {@code graphstreaming} Actuator endpoint (web and JMX): the registered graphs with
  * their nodes and edges, the executions not yet ended (id, graph, status, current node,
  * age, consumers, journal size), and a write operation that cancels one execution.
+ *
+ * <p>The operations of this class show and cancel every execution: they are what JMX
+ * serves, and JMX has no caller to ask the {@code GraphAuthorizer} about. Whoever can
+ * reach the application's MBean server administers the whole JVM already (it can stop
+ * the application, change its logging, read its memory), so JMX keeps full access. Over
+ * HTTP, {@link GraphStreamingEndpointWebExtension} replaces all three operations with
+ * ones that consult the {@code GraphAuthorizer} with the caller.
  */
 @Endpoint(id = "graphstreaming")
 public class GraphStreamingEndpoint {
+
+	/** The reason carried by the {@code ExecutionCancelled} event of a cancel through the endpoint. */
+	public static final String CANCEL_REASON = "cancelled through the graphstreaming actuator endpoint";
+
+	/** How long a cancel of a replica waits for its owner's terminal event. */
+	private static final Duration REPLICA_CANCEL_WAIT = Duration.ofSeconds(2);
 
 	private final GraphRegistry graphs;
 
@@ -38,19 +52,35 @@ public class GraphStreamingEndpoint {
 	}
 
 	/**
-	 * Graphs and active executions.
+	 * Graphs and active executions, all of them (see the class description for why JMX
+	 * is not filtered).
 	 * @return the report
 	 */
 	@ReadOperation
 	public GraphStreamingReport report() {
 		Instant now = Instant.now();
-		List<ExecutionReport> active = this.graphs.allExecutions()
-			.stream()
-			.filter((execution) -> !execution.status().isFinished())
-			.sorted(Comparator.comparing(GraphExecution::createdAt))
+		List<ExecutionReport> active = activeExecutions().stream()
 			.map((execution) -> ExecutionReport.of(execution, now))
 			.toList();
 		return new GraphStreamingReport(this.graphs.describeAll(), active);
+	}
+
+	/**
+	 * The registry the endpoint reports on.
+	 */
+	GraphRegistry graphs() {
+		return this.graphs;
+	}
+
+	/**
+	 * The executions not yet ended, oldest first.
+	 */
+	List<GraphExecution> activeExecutions() {
+		return this.graphs.allExecutions()
+			.stream()
+			.filter((execution) -> !execution.status().isFinished())
+			.sorted(Comparator.comparing(GraphExecution::createdAt))
+			.toList();
 	}
 
 	/**
@@ -74,11 +104,11 @@ public class GraphStreamingEndpoint {
 	@WriteOperation
 	public @Nullable ExecutionReport cancel(@Selector String executionId) {
 		return this.graphs.lookup(executionId).map((execution) -> {
-			execution.cancel("cancelled through the graphstreaming actuator endpoint");
+			execution.cancel(CANCEL_REASON);
 			if (execution.isReplica()) {
 				// its owner may be another instance: give the terminal event a moment to arrive
 				try {
-					execution.result().toFuture().get(2, TimeUnit.SECONDS);
+					execution.result().toFuture().get(REPLICA_CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -89,6 +119,20 @@ public class GraphStreamingEndpoint {
 			}
 			return ExecutionReport.of(execution, Instant.now());
 		}).orElse(null);
+	}
+
+	/**
+	 * Cancels an execution without blocking, for the web extension (whose reactive
+	 * operations run on the server's event loop): a replica's report waits, up to two
+	 * seconds, for the terminal event from the instance that owns it.
+	 * @param execution the execution
+	 * @return its report after the cancellation
+	 */
+	Mono<ExecutionReport> cancel(GraphExecution execution) {
+		execution.cancel(CANCEL_REASON);
+		Mono<?> settled = execution.isReplica()
+				? execution.result().timeout(REPLICA_CANCEL_WAIT).onErrorResume((ex) -> Mono.empty()) : Mono.empty();
+		return settled.then(Mono.fromSupplier(() -> ExecutionReport.of(execution, Instant.now())));
 	}
 
 	/**

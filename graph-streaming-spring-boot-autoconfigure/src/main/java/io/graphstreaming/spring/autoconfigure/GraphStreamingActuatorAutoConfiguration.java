@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -18,15 +19,18 @@ import io.graphstreaming.spring.actuate.GraphStreamingEndpoint;
 import io.graphstreaming.spring.actuate.GraphStreamingEndpointWebExtension;
 import io.graphstreaming.spring.actuate.GraphStreamingHealthIndicator;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.GraphAuthorizer;
 import io.graphstreaming.spring.web.StreamLimiter;
 
 /**
  * The {@code graphstreaming} Actuator endpoint (with its web extension when exposed over
- * HTTP) and the graph streaming health indicator, when Actuator is present and the graph
- * streaming registries exist.
+ * HTTP, which consults the application's {@link GraphAuthorizer}) and the graph
+ * streaming health indicator, when Actuator is present and the graph streaming
+ * registries exist.
  */
-@AutoConfiguration(after = GraphStreamingAutoConfiguration.class)
+@AutoConfiguration(after = { GraphStreamingAutoConfiguration.class, GraphStreamingSecurityAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
+@EnableConfigurationProperties(GraphStreamingProperties.class)
 public final class GraphStreamingActuatorAutoConfiguration {
 
 	@Bean
@@ -41,8 +45,10 @@ public final class GraphStreamingActuatorAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(GraphStreamingEndpoint.class)
 	@ConditionalOnAvailableEndpoint(endpoint = GraphStreamingEndpoint.class, exposure = EndpointExposure.WEB)
-	GraphStreamingEndpointWebExtension graphStreamingEndpointWebExtension(GraphStreamingEndpoint endpoint) {
-		return new GraphStreamingEndpointWebExtension(endpoint);
+	GraphStreamingEndpointWebExtension graphStreamingEndpointWebExtension(GraphStreamingEndpoint endpoint,
+			ObjectProvider<GraphAuthorizer> authorizer, GraphStreamingProperties properties) {
+		return new GraphStreamingEndpointWebExtension(endpoint,
+				GraphStreamingSecurityAutoConfiguration.authorizer(authorizer, properties));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -18,8 +18,8 @@ import io.graphstreaming.spring.security.GraphAuthorizer;
  * with {@code graph.streaming.security.admin-role}, unless the application defines its
  * own. It needs no Spring Security and adds no security filter: with Spring Security on
  * the classpath, the application's {@code SecurityWebFilterChain} alone decides who
- * reaches the endpoints (and the Actuator endpoint is left to the chain's rules for
- * Actuator), and the authorizer decides per graph and operation after that.
+ * reaches the endpoints (the Actuator endpoint included), and the authorizer decides per
+ * graph and operation after that.
  */
 @AutoConfiguration(after = GraphStreamingAutoConfiguration.class,
 		before = { GraphStreamingWebFluxAutoConfiguration.class, GraphStreamingWebSocketAutoConfiguration.class })

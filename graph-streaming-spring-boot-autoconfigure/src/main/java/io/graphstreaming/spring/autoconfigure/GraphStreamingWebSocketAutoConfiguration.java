@@ -29,8 +29,8 @@ import io.graphstreaming.spring.web.websocket.GraphWebSocketShutdown;
 /**
  * The WebSocket endpoint {@code {graph.streaming.web.base-path}/{graphId}/ws} in a
  * reactive web application, unless {@code graph.streaming.web.websocket-enabled} is
- * {@code false}. Client messages are limited to {@code graph.streaming.web.max-request-body}
- * and their input to {@code web.max-input-depth} and {@code web.max-input-elements}; an
+ * {@code false}. Client messages are limited to
+ * {@code graph.streaming.web.websocket-max-message-size} and their input to {@code web.max-input-depth} and {@code web.max-input-elements}; an
  * {@code execute} uses the client's allowance of the application's
  * {@link ExecutionRateLimiter}; sessions are limited to {@code web.websocket-max-sessions}
  * in total and {@code web.websocket-max-sessions-per-client} per client (keyed by the
@@ -61,6 +61,7 @@ public final class GraphStreamingWebSocketAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<TransportMetrics> metrics,
 			ObjectProvider<ExecutionRateLimiter> rateLimiter, GraphStreamingProperties properties,
 			ObjectProvider<GraphAuthorizer> authorizer) {
+		GraphStreamingPropertiesValidator.validate(properties);
 		GraphStreamingProperties.Web web = properties.getWeb();
 		return new GraphWebSocketHandler(registry, jsonWriter, jsonMapper.getIfAvailable(JsonMapper::new),
 				web.getWebsocketPingInterval(), maxMessageBytes(web), metrics.getIfUnique(() -> TransportMetrics.NONE),
@@ -99,7 +100,7 @@ public final class GraphStreamingWebSocketAutoConfiguration {
 	}
 
 	private static int maxMessageBytes(GraphStreamingProperties.Web web) {
-		return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, web.getMaxRequestBody().toBytes()));
+		return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, web.getWebsocketMaxMessageSize().toBytes()));
 	}
 
 }

@@ -4,8 +4,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Decides whether a caller may perform an operation on a graph or on one of its
- * executions. The transports (HTTP, SSE, polling, WebSocket) ask it before they act, after
- * the graph and the execution were found (an unknown one is a 404 whatever the rule); a
+ * executions. The transports (HTTP, SSE, polling, WebSocket) and the HTTP side of the
+ * {@code graphstreaming} Actuator endpoint ask it before they act, after the graph and
+ * the execution were found (an unknown one is a 404 whatever the rule); a
  * refusal is a 403 {@code application/problem+json} answer, or on a WebSocket an error
  * message with status 403.
  *

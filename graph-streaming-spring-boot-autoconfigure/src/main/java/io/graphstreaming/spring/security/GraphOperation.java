@@ -21,12 +21,14 @@ public enum GraphOperation {
 	/**
 	 * Read an execution: its status, its event stream (also reattaching with
 	 * {@code Last-Event-ID}), its polled events, its checkpoints, a WebSocket
-	 * {@code resume}; the executions list shows only the executions the caller may read.
+	 * {@code resume}; the executions list (and the Actuator endpoint's, over HTTP) shows
+	 * only the executions the caller may read.
 	 */
 	READ,
 
 	/**
-	 * Cancel an execution: {@code DELETE} and a WebSocket {@code cancel}.
+	 * Cancel an execution: {@code DELETE}, a WebSocket {@code cancel} and a
+	 * {@code POST} to the Actuator endpoint {@code graphstreaming/{executionId}}.
 	 */
 	CANCEL;
 

@@ -7,9 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -27,12 +32,16 @@ import io.graphstreaming.spring.actuate.GraphStreamingEndpoint.ExecutionReport;
 import io.graphstreaming.spring.actuate.GraphStreamingEndpoint.GraphStreamingReport;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.DefaultGraphAuthorizer;
+import io.graphstreaming.spring.security.GraphAuthorizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Tests for {@link GraphStreamingEndpoint}.
+ * Tests for {@link GraphStreamingEndpoint} (what JMX serves: everything) and its
+ * {@link GraphStreamingEndpointWebExtension} (what HTTP serves: what the authorizer
+ * allows the caller).
  */
 class GraphStreamingEndpointTests {
 
@@ -44,6 +53,12 @@ class GraphStreamingEndpointTests {
 			(graphId) -> StreamingExecutionOptions.defaults(), this.executions, DisconnectPolicy.CONTINUE);
 
 	private final GraphStreamingEndpoint endpoint = new GraphStreamingEndpoint(this.graphs);
+
+	private static final Authentication ALICE = user("alice", "USER");
+
+	private static final Authentication BOB = user("bob", "USER");
+
+	private static final Authentication ADMIN = user("admin", "GRAPH_ADMIN");
 
 	@AfterEach
 	void cancelExecutions() {
@@ -168,22 +183,121 @@ class GraphStreamingEndpointTests {
 	}
 
 	@Test
+	void webExtensionConstructorShouldRequireTheEndpointAndTheAuthorizer() {
+		assertThatNullPointerException()
+			.isThrownBy(() -> new GraphStreamingEndpointWebExtension(null, GraphAuthorizer.permitAll()))
+			.withMessage("delegate");
+		assertThatNullPointerException().isThrownBy(() -> new GraphStreamingEndpointWebExtension(this.endpoint, null))
+			.withMessage("authorizer");
+	}
+
+	@Test
 	void webExtensionCancelShouldAnswerTheReportOfACancelledExecution() {
 		GraphExecution slow = startSlow();
-		WebEndpointResponse<ExecutionReport> response = new GraphStreamingEndpointWebExtension(this.endpoint)
-			.cancel(slow.executionId());
+		WebEndpointResponse<Object> response = as(webExtension().cancel(slow.executionId()), ALICE);
 		assertThat(response.getStatus()).isEqualTo(200);
-		assertThat(response.getBody()).isNotNull();
-		assertThat(response.getBody().status()).isEqualTo("cancelled");
+		assertThat(response.getBody()).isInstanceOfSatisfying(ExecutionReport.class,
+				(report) -> assertThat(report.status()).isEqualTo("cancelled"));
 		assertThat(slow.status()).isEqualTo(ExecutionStatus.CANCELLED);
 	}
 
 	@Test
 	void webExtensionCancelShouldAnswer404ForAnUnknownExecution() {
-		WebEndpointResponse<ExecutionReport> response = new GraphStreamingEndpointWebExtension(this.endpoint)
-			.cancel("no-such-execution");
+		WebEndpointResponse<Object> response = as(webExtension().cancel("no-such-execution"), ADMIN);
 		assertThat(response.getStatus()).isEqualTo(404);
 		assertThat(response.getBody()).isNull();
+	}
+
+	@Test
+	void webExtensionCancelOfAnotherUsersExecutionShouldAnswer403ProblemAndLeaveItRunning() {
+		GraphExecution alices = startSlow("alice");
+		WebEndpointResponse<Object> response = as(webExtension().cancel(alices.executionId()), BOB);
+		assertThat(response.getStatus()).isEqualTo(403);
+		assertThat(response.getContentType()).hasToString("application/problem+json");
+		assertThat(response.getBody()).isEqualTo(Map.of("type", "about:blank", "title", "Forbidden", "status", 403,
+				"detail", "Not allowed to CANCEL execution '" + alices.executionId() + "' of graph 'slow'"));
+		assertThat(alices.status()).isEqualTo(ExecutionStatus.RUNNING);
+	}
+
+	@Test
+	void webExtensionCancelShouldBeAllowedToTheOwnerAndTheAdminRole() {
+		GraphExecution first = startSlow("alice");
+		GraphExecution second = startSlow("alice");
+		assertThat(as(webExtension().cancel(first.executionId()), ALICE).getStatus()).isEqualTo(200);
+		assertThat(as(webExtension().cancel(second.executionId()), ADMIN).getStatus()).isEqualTo(200);
+		assertThat(first.status()).isEqualTo(ExecutionStatus.CANCELLED);
+		assertThat(second.status()).isEqualTo(ExecutionStatus.CANCELLED);
+	}
+
+	@Test
+	void webExtensionReportShouldListOnlyTheExecutionsTheCallerMayRead() {
+		GraphExecution alices = startSlow("alice");
+		GraphExecution bobs = startSlow("bob");
+		GraphExecution anonymous = startSlow();
+		assertThat(activeIds(null)).containsExactlyInAnyOrder(anonymous.executionId());
+		assertThat(activeIds(ALICE)).containsExactlyInAnyOrder(alices.executionId(), anonymous.executionId());
+		assertThat(activeIds(BOB)).containsExactlyInAnyOrder(bobs.executionId(), anonymous.executionId());
+		assertThat(activeIds(ADMIN)).containsExactlyInAnyOrder(alices.executionId(), bobs.executionId(),
+				anonymous.executionId());
+	}
+
+	@Test
+	void webExtensionReportShouldListOnlyTheGraphsTheCallerMayDescribe() {
+		GraphAuthorizer noQuick = (access) -> Mono.just(!access.graphId().equals("quick"));
+		GraphStreamingReport report = as(new GraphStreamingEndpointWebExtension(this.endpoint, noQuick).report(), ADMIN);
+		assertThat(report.graphs()).extracting(GraphDescription::id).containsExactly("slow");
+	}
+
+	@Test
+	void webExtensionShouldTreatAnEmptyAuthorizerAnswerAsARefusal() {
+		GraphExecution slow = startSlow();
+		GraphStreamingEndpointWebExtension extension = new GraphStreamingEndpointWebExtension(this.endpoint,
+				(access) -> Mono.empty());
+		assertThat(as(extension.report(), ADMIN).activeExecutions()).isEmpty();
+		assertThat(as(extension.cancel(slow.executionId()), ADMIN).getStatus()).isEqualTo(403);
+		assertThat(slow.status()).isEqualTo(ExecutionStatus.RUNNING);
+	}
+
+	@Test
+	void webExtensionExecutionShouldNeedReadAccess() {
+		GraphExecution alices = startSlow("alice");
+		WebEndpointResponse<Object> refused = as(webExtension().execution(alices.executionId()), BOB);
+		WebEndpointResponse<Object> owner = as(webExtension().execution(alices.executionId()), ALICE);
+		assertThat(refused.getStatus()).isEqualTo(403);
+		assertThat(refused.getBody()).asString()
+			.contains("Not allowed to READ execution '" + alices.executionId() + "' of graph 'slow'");
+		assertThat(owner.getStatus()).isEqualTo(200);
+		assertThat(owner.getBody()).isInstanceOfSatisfying(ExecutionReport.class,
+				(report) -> assertThat(report.executionId()).isEqualTo(alices.executionId()));
+		assertThat(as(webExtension().execution("no-such-execution"), ADMIN).getStatus())
+			.isEqualTo(404);
+	}
+
+	private GraphStreamingEndpointWebExtension webExtension() {
+		return new GraphStreamingEndpointWebExtension(this.endpoint, new DefaultGraphAuthorizer("GRAPH_ADMIN"));
+	}
+
+	private List<String> activeIds(@Nullable Authentication caller) {
+		return as(webExtension().report(), caller).activeExecutions()
+			.stream()
+			.map(ExecutionReport::executionId)
+			.toList();
+	}
+
+	/**
+	 * Runs an operation as Spring Security's WebFlux filters would for an authenticated
+	 * caller, or for an anonymous one ({@code null}).
+	 */
+	private static <T> T as(Mono<T> operation, @Nullable Authentication caller) {
+		Mono<T> run = (caller != null)
+				? operation.contextWrite(ReactiveSecurityContextHolder.withAuthentication(caller)) : operation;
+		return run.block(TIMEOUT);
+	}
+
+	private GraphExecution startSlow(String owner) {
+		GraphExecution execution = this.graphs.start("slow", Map.of(), owner);
+		awaitNode(execution, "wait");
+		return execution;
 	}
 
 	private GraphExecution startSlow() {
@@ -198,6 +312,11 @@ class GraphStreamingEndpointTests {
 			Thread.onSpinWait();
 		}
 		assertThat(execution.currentNode()).isEqualTo(node);
+	}
+
+	private static Authentication user(String name, String role) {
+		return UsernamePasswordAuthenticationToken.authenticated(name, "n/a",
+				List.of(new SimpleGrantedAuthority("ROLE_" + role)));
 	}
 
 	/**

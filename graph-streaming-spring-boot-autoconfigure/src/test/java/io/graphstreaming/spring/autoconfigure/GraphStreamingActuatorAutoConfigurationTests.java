@@ -12,9 +12,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.test.util.ReflectionTestUtils;
+import reactor.core.publisher.Mono;
 
 import io.graphstreaming.core.execution.ExecutionRegistry;
 import io.graphstreaming.spring.actuate.GraphStreamingEndpoint;
@@ -22,6 +24,9 @@ import io.graphstreaming.spring.actuate.GraphStreamingEndpointWebExtension;
 import io.graphstreaming.spring.actuate.GraphStreamingHealthIndicator;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
 import io.graphstreaming.spring.registry.GraphRegistry;
+import io.graphstreaming.spring.security.DefaultGraphAuthorizer;
+import io.graphstreaming.spring.security.GraphAccessControl;
+import io.graphstreaming.spring.security.GraphAuthorizer;
 import io.graphstreaming.spring.web.StreamLimiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,6 +96,40 @@ class GraphStreamingActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(ReflectionTestUtils
 				.getField(context.getBean(GraphStreamingEndpointWebExtension.class), "delegate"))
 				.isSameAs(context.getBean(GraphStreamingEndpoint.class)));
+	}
+
+	@Test
+	void runWhenEndpointIsExposedOnTheWebShouldGiveItsWebExtensionTheApplicationsAuthorizer() {
+		GraphAuthorizer authorizer = (access) -> Mono.just(Boolean.FALSE);
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=graphstreaming")
+			.withBean("userAuthorizer", GraphAuthorizer.class, () -> authorizer)
+			.run((context) -> assertThat(webExtensionAuthorizer(context)).isSameAs(authorizer));
+	}
+
+	@Test
+	void runWhenEndpointIsExposedOnTheWebShouldGiveItsWebExtensionTheDefaultAuthorizerWithTheAdminRole() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(GraphStreamingSecurityAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=graphstreaming",
+					"graph.streaming.security.admin-role=OPS")
+			.run((context) -> assertThat(webExtensionAuthorizer(context))
+				.isSameAs(context.getBean(GraphAuthorizer.class))
+				.isInstanceOfSatisfying(DefaultGraphAuthorizer.class,
+						(authorizer) -> assertThat(authorizer.adminRole()).isEqualTo("OPS")));
+	}
+
+	@Test
+	void runWithoutAuthorizerBeanShouldGiveTheWebExtensionTheDefaultAuthorizer() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=graphstreaming")
+			.run((context) -> assertThat(webExtensionAuthorizer(context)).isInstanceOfSatisfying(
+					DefaultGraphAuthorizer.class,
+					(authorizer) -> assertThat(authorizer.adminRole()).isEqualTo("GRAPH_ADMIN")));
+	}
+
+	private static Object webExtensionAuthorizer(AssertableApplicationContext context) {
+		GraphAccessControl access = (GraphAccessControl) ReflectionTestUtils
+			.getField(context.getBean(GraphStreamingEndpointWebExtension.class), "access");
+		return access.authorizer();
 	}
 
 	@Test

@@ -125,7 +125,7 @@ class GraphStreamingWebSocketAutoConfigurationTests {
 	void runShouldMapBasePathPingIntervalAndMessageLimitFromProperties() {
 		this.contextRunner
 			.withPropertyValues("graph.streaming.web.base-path=/api/flows/", "graph.streaming.web.websocket-ping-interval=5s",
-					"graph.streaming.web.max-request-body=16KB")
+					"graph.streaming.web.websocket-max-message-size=16KB")
 			.run((context) -> {
 				GraphWebSocketHandler handler = context.getBean(GraphWebSocketHandler.class);
 				assertThat(handler.pingInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -133,6 +133,32 @@ class GraphStreamingWebSocketAutoConfigurationTests {
 				assertThat(context.getBean(GraphWebSocketHandlerMapping.class).pattern().getPatternString())
 					.isEqualTo("/api/flows/{graphId}/ws");
 			});
+	}
+
+	@Test
+	void runShouldLimitMessagesToWebsocketMaxMessageSizeNotToMaxRequestBody() {
+		this.contextRunner
+			.withPropertyValues("graph.streaming.web.max-request-body=1MB",
+					"graph.streaming.web.websocket-max-message-size=8KB")
+			.run((context) -> assertThat(context.getBean(GraphWebSocketHandler.class).maxMessageBytes())
+				.isEqualTo(8 * 1024));
+	}
+
+	@Test
+	void runWithOnlyMaxRequestBodySetShouldKeepTheDefaultMessageLimit() {
+		this.contextRunner.withPropertyValues("graph.streaming.web.max-request-body=16KB")
+			.run((context) -> assertThat(context.getBean(GraphWebSocketHandler.class).maxMessageBytes())
+				.isEqualTo(256 * 1024));
+	}
+
+	@Test
+	void runWithInvalidMessageSizeShouldFailNamingTheKey() {
+		this.contextRunner.withPropertyValues("graph.streaming.web.websocket-max-message-size=0B")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("graph.streaming.web.websocket-max-message-size")
+				.hasMessageContaining("must be strictly positive"));
 	}
 
 	@Test

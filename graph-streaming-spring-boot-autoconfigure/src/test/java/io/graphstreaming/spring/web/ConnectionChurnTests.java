@@ -1,15 +1,10 @@
 package io.graphstreaming.spring.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,8 +16,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufFlux;
-import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -44,6 +37,8 @@ import static org.awaitility.Awaitility.await;
  * registry evict the cancelled executions (and delete their spill files) within seconds.
  * Every journal spills (one event kept in memory), so each cycle creates and must delete
  * a segment file. A correctness test: it asserts no timing.
+ * {@link ConnectionChurnWithDefaultPolicyTests} churns under the default policy, where the
+ * aborted runs go on to their end.
  */
 class ConnectionChurnTests {
 
@@ -129,36 +124,16 @@ class ConnectionChurnTests {
 			if (ok) {
 				started.incrementAndGet();
 			}
-		}).blockLast(Duration.ofMinutes(5));
+		}).blockLast(Churn.CHURN_TIMEOUT);
 		return started.get();
 	}
 
-	/**
-	 * Starts a slow run over SSE, reads the first chunk (its first event) and drops the
-	 * connection.
-	 */
 	private static Mono<Boolean> sseCycle(HttpClient http) {
-		return http.post()
-			.uri("/graphs/synthetic/execute/stream")
-			.send(ByteBufFlux.fromString(Mono.just("{\"input\":" + SLOW_RUN + "}")))
-			.response((response, body) -> body.asString(StandardCharsets.UTF_8).take(1))
-			.next()
-			.map((first) -> first.contains("event: ExecutionStarted"));
+		return Churn.sseCycle(http, SLOW_RUN).map((first) -> first.contains("event: ExecutionStarted"));
 	}
 
-	/**
-	 * Starts a slow run over a WebSocket, reads the first frame (its first event) and
-	 * drops the connection without a close frame.
-	 */
 	private static Mono<Boolean> webSocketCycle(HttpClient http) {
-		return http.websocket()
-			.uri("/graphs/synthetic/ws")
-			.handle((inbound, outbound) -> outbound
-				.sendString(Mono.just("{\"type\":\"execute\",\"input\":" + SLOW_RUN + "}"))
-				.then()
-				.thenMany(inbound.receive().asString(StandardCharsets.UTF_8).take(1))
-				.doOnComplete(() -> inbound.withConnection(Connection::dispose)))
-			.next()
+		return Churn.webSocketCycle(http, SLOW_RUN)
 			.map((first) -> first.contains("\"eventType\":\"ExecutionStarted\""));
 	}
 
@@ -172,12 +147,7 @@ class ConnectionChurnTests {
 	}
 
 	private long spillDirectoryEntries() {
-		try (Stream<Path> entries = Files.list(this.spillDirectory)) {
-			return entries.count();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Churn.entries(this.spillDirectory);
 	}
 
 }

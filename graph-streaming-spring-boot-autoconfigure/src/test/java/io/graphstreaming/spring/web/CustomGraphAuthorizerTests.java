@@ -2,6 +2,7 @@ package io.graphstreaming.spring.web;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -30,13 +31,16 @@ import io.graphstreaming.spring.web.testapp.SecuredTestApplication;
 import static io.graphstreaming.spring.web.AbstractWebTransportTests.assertProblem;
 import static io.graphstreaming.spring.web.BasicAuthSocket.basic;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * An application's own {@link GraphAuthorizer} bean replaces the default rule in every
  * transport. Its rule, decided asynchronously on another thread: nobody executes or
- * describes {@code demo}, only the admin role cancels; everything else as by default.
+ * describes {@code demo} (so nobody resumes one of its executions from a checkpoint
+ * either), only the admin role cancels; everything else as by default.
  */
-@SpringBootTest(classes = SecuredTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = SecuredTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "graph.streaming.checkpoints.enabled=true")
 @Import(CustomGraphAuthorizerTests.RestrictiveAuthorizer.class)
 class CustomGraphAuthorizerTests {
 
@@ -85,6 +89,35 @@ class CustomGraphAuthorizerTests {
 		assertProblem(this.client.get("/graphs/demo/execute/stream?input=%7B%7D", basic("admin")), 403, "Forbidden",
 				"Not allowed to EXECUTE graph 'demo'", "/graphs/demo/execute/stream");
 		assertThat(this.registry.executions().executions()).hasSize(before);
+	}
+
+	@Test
+	void refusedExecuteRefusesResumingFromACheckpointOverBothRoutesEvenToTheOwner() {
+		String demoRun = this.registry.start("demo", Map.of(), "alice").executionId();
+		awaitCheckpoint("demo", demoRun);
+		int before = this.registry.executions().executions().size();
+
+		for (String user : List.of("alice", "admin")) {
+			for (String route : List.of("/resume", "/resume/stream")) {
+				String path = "/graphs/demo/executions/" + demoRun + route;
+				Reply reply = this.client.exchange("POST", path, basic(user), "{}").block(HttpTestClient.TIMEOUT);
+				assertProblem(reply, 403, "Forbidden", "\"detail\":\"Not allowed to EXECUTE graph 'demo'\"", path);
+			}
+		}
+		assertThat(this.registry.executions().executions()).hasSize(before);
+
+		String heldRun = this.registry.start("held", Map.of(), "alice").executionId();
+		awaitCheckpoint("held", heldRun);
+		Reply allowed = this.client
+			.exchange("POST", HELD + "/executions/" + heldRun + "/resume", basic("alice"), "{}")
+			.block(HttpTestClient.TIMEOUT);
+		assertThat(allowed.status()).as("the same resume of a graph the rule lets alice execute").isEqualTo(202);
+	}
+
+	private void awaitCheckpoint(String graphId, String executionId) {
+		await().atMost(HttpTestClient.TIMEOUT)
+			.until(() -> !this.registry.checkpoints(graphId, executionId).collectList().block(HttpTestClient.TIMEOUT)
+				.isEmpty());
 	}
 
 	@Test

@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
  * each its terminal event ({@code ExecutionCancelled} in the default cancel mode, the
  * natural one for what finishes within the drain mode's grace period) before the server
  * closes the connections; sockets that stream nothing close with 1001; new executions
- * are refused with 503 while the shutdown drains; the journals' spill files are deleted.
+ * are refused with 503 while the shutdown drains; the journals' spill files are deleted in
+ * either mode.
  */
 class GracefulShutdownTests {
 
@@ -115,7 +116,8 @@ class GracefulShutdownTests {
 	}
 
 	@Test
-	void drainModeLetsAShortRunCompleteCancelsALongOneAfterTheGracePeriodAndRefusesNewRuns() throws Exception {
+	void drainModeLetsAShortRunCompleteCancelsALongOneAfterTheGracePeriodRefusesNewRunsAndDeletesSpillFiles()
+			throws Exception {
 		ConfigurableApplicationContext app = start("graph.streaming.shutdown.mode=drain",
 				"graph.streaming.shutdown.await=6s");
 		int port = port(app);
@@ -127,6 +129,7 @@ class GracefulShutdownTests {
 		Socket longRun = new Socket(port, SLOW_EXECUTE);
 		longRun.awaitFirstFrame();
 		await().atMost(TIMEOUT).until(() -> executions.activeCount() == 2);
+		await().atMost(TIMEOUT).until(() -> spillDirectoryEntries() >= 2);
 
 		CompletableFuture<Void> closed = CompletableFuture.runAsync(app::close);
 		await().atMost(TIMEOUT).until(executions::isRefusingNewExecutions);
@@ -142,6 +145,7 @@ class GracefulShutdownTests {
 		assertThat(longRun.lastFrame()).contains("\"eventType\":\"ExecutionCancelled\"")
 			.contains("application shutting down");
 		assertThat(longRun.closeStatus().getCode()).isEqualTo(1000);
+		assertThat(spillDirectoryEntries()).as("spill files of the drained and the cancelled run").isZero();
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {

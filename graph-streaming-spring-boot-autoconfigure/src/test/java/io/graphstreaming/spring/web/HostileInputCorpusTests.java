@@ -61,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  * {@link #headersBeyondTheServersLimitAreRefusedByTheServerWithA4xx}).
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "graph.streaming.web.max-request-body=64KB", "server.max-http-request-header-size=64KB",
+		properties = { "graph.streaming.web.max-request-body=64KB", "graph.streaming.web.websocket-max-message-size=64KB",
+				"server.max-http-request-header-size=64KB",
 				"server.netty.max-initial-line-length=256KB" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

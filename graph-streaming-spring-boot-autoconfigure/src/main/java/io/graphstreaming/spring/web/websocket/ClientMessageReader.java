@@ -25,11 +25,12 @@ import io.graphstreaming.spring.web.InputLimits;
  * Reads and validates one client message of the WebSocket protocol, so that everything
  * the socket acts on is well-formed: a JSON object with a known {@code type}, fields of
  * the right JSON types, known event type names, nodes of the socket's graph and a
- * compression algorithm this server can use. Unknown
- * extra fields are ignored, so that clients may send newer fields to older servers. The
- * {@code input} must keep within the {@link InputLimits}: a message nested too deep or an
- * input holding a number beyond a double's range is a 400, an input holding too many
- * values a 413.
+ * compression algorithm this server can use. A field the message's type does not take
+ * is a 400 ({@code Unknown field '...'}, worded as the HTTP transports word it), so that a
+ * misspelled field, such as {@code inputs}, never starts a run with other values than the
+ * client meant. The {@code input} must keep within the {@link InputLimits}: a message
+ * nested too deep or an input holding a number beyond a double's range is a 400, an
+ * input holding too many values a 413.
  */
 final class ClientMessageReader {
 
@@ -40,6 +41,12 @@ final class ClientMessageReader {
 	static final String CANCEL = "cancel";
 
 	private static final int BAD_REQUEST = 400;
+
+	/** The fields each message type takes, in the order the error message names them. */
+	private static final Map<String, List<String>> FIELDS = Map.of(
+			EXECUTE, List.of("type", "input", "eventTypes", "nodes", "compression"),
+			RESUME, List.of("type", "executionId", "after", "eventTypes", "nodes", "compression"),
+			CANCEL, List.of("type"));
 
 	private final JsonMapper mapper;
 
@@ -77,15 +84,46 @@ final class ClientMessageReader {
 		if (!type.isString()) {
 			throw bad("Field 'type' must be a string but was " + JsonErrorMessages.describe(type));
 		}
-		return switch (type.stringValue()) {
+		String messageType = type.stringValue();
+		List<String> fields = FIELDS.get(messageType);
+		if (fields == null) {
+			throw bad("Unknown message type '" + abbreviate(messageType) + "'; expected execute, cancel or resume");
+		}
+		requireKnownFields(root, messageType, fields);
+		return switch (messageType) {
 			case EXECUTE -> new ClientMessage.Execute(input(root.get("input")), filter(root, graph),
 					compression(root.get("compression")));
 			case RESUME -> new ClientMessage.Resume(executionId(root.get("executionId")), after(root.get("after")),
 					filter(root, graph), compression(root.get("compression")));
 			case CANCEL -> new ClientMessage.Cancel();
-			default -> throw bad("Unknown message type '" + abbreviate(type.stringValue())
-					+ "'; expected execute, cancel or resume");
+			default -> throw new IllegalStateException("No fields listed for message type " + messageType);
 		};
+	}
+
+	/**
+	 * Refuses the first field the message type does not take.
+	 */
+	private static void requireKnownFields(JsonNode root, String messageType, List<String> fields) {
+		for (String field : root.propertyNames()) {
+			if (!fields.contains(field)) {
+				throw bad("Unknown field '" + JsonErrorMessages.abbreviate(field, 40) + "' in the " + messageType
+						+ " message; " + accepted(fields));
+			}
+		}
+	}
+
+	private static String accepted(List<String> fields) {
+		if (fields.size() == 1) {
+			return "the only field accepted is '" + fields.get(0) + "'";
+		}
+		StringBuilder names = new StringBuilder("the fields accepted are ");
+		for (int i = 0; i < fields.size(); i++) {
+			if (i > 0) {
+				names.append((i == fields.size() - 1) ? " and " : ", ");
+			}
+			names.append('\'').append(fields.get(i)).append('\'');
+		}
+		return names.toString();
 	}
 
 	private JsonNode parse(byte[] json) {

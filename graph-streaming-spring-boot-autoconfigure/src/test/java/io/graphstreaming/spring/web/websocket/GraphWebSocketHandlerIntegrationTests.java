@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
  * server.
  */
 @SpringBootTest(classes = WebSocketTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "graph.streaming.web.websocket-ping-interval=200ms", "graph.streaming.web.max-request-body=4KB",
+		properties = { "graph.streaming.web.websocket-ping-interval=200ms", "graph.streaming.web.websocket-max-message-size=4KB",
 				"graph.streaming.web.max-concurrent-streams=50", "graph.streaming.graphs.trimmed.journal.max-events=4",
 				"graph.streaming.graphs.fleeting.journal.retention=1ms", "graph.streaming.graphs.step.buffer-size=50",
 				"graph.streaming.graphs.step.max-buffer-size=100" })
@@ -228,7 +228,13 @@ class GraphWebSocketHandlerIntegrationTests {
 				Arguments.of("resume of an unknown execution",
 						"{\"type\":\"resume\",\"executionId\":\"" + UUID.randomUUID() + "\"}", 404, "No execution"),
 				Arguments.of("cancel with nothing streaming", "{\"type\":\"cancel\"}", 409,
-						"No execution is streaming on this socket"));
+						"No execution is streaming on this socket"),
+				Arguments.of("execute with a misspelled input", "{\"type\":\"execute\",\"inputs\":{\"loud\":true}}", 400,
+						"Unknown field 'inputs' in the execute message"),
+				Arguments.of("resume with a field of execute", "{\"type\":\"resume\",\"executionId\":\"x\",\"input\":{}}",
+						400, "Unknown field 'input' in the resume message"),
+				Arguments.of("cancel with an execution id", "{\"type\":\"cancel\",\"executionId\":\"x\"}", 400,
+						"Unknown field 'executionId' in the cancel message"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -247,6 +253,25 @@ class GraphWebSocketHandlerIntegrationTests {
 			socket.send("{\"type\":\"launch\"}");
 			assertThat(socket.next()).isEqualTo("""
 					{"type":"error","status":400,"detail":"Unknown message type 'launch'; expected execute, cancel or resume"}""");
+		}
+	}
+
+	@Test
+	void unknownFieldGetsTheExactErrorJsonNamingTheFieldsItsTypeTakes() {
+		try (TestSocket socket = TestSocket.open(uri(GREETING))) {
+			socket.send("{\"type\":\"execute\",\"inputs\":{\"name\":\"Ada\"}}");
+			assertThat(socket.next()).isEqualTo("""
+					{"type":"error","status":400,"detail":"Unknown field 'inputs' in the execute message; \
+					the fields accepted are 'type', 'input', 'eventTypes', 'nodes' and 'compression'"}""");
+			socket.send("{\"type\":\"resume\",\"executionId\":\"x\",\"limit\":5}");
+			assertThat(socket.next()).isEqualTo("""
+					{"type":"error","status":400,"detail":"Unknown field 'limit' in the resume message; \
+					the fields accepted are 'type', 'executionId', 'after', 'eventTypes', 'nodes' and 'compression'"}""");
+			socket.send("{\"type\":\"cancel\",\"reason\":\"x\"}");
+			assertThat(socket.next()).isEqualTo("""
+					{"type":"error","status":400,"detail":"Unknown field 'reason' in the cancel message; \
+					the only field accepted is 'type'"}""");
+			assertStillExecutes(socket);
 		}
 	}
 
@@ -438,7 +463,7 @@ class GraphWebSocketHandlerIntegrationTests {
 	}
 
 	@Test
-	void messageOverTheLimitGets413ThenClose1008() {
+	void messageOverWebsocketMaxMessageSizeGets413ThenClose1008() {
 		try (TestSocket socket = TestSocket.open(uri(GREETING))) {
 			socket.send("{\"type\":\"execute\",\"input\":{\"name\":\"" + "a".repeat(5000) + "\"}}");
 			assertError(socket.next(), 413, "larger than the limit of 4096 bytes");
