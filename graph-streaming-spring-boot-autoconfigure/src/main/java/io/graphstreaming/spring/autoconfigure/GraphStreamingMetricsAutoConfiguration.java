@@ -26,7 +26,9 @@ import io.graphstreaming.spring.web.StreamLimiter;
  * Micrometer meters and observations for graph streaming, when Micrometer is present,
  * {@code graph.streaming.metrics.enabled} is not false and the graph and execution
  * registries exist. The meters' binder is picked up by Boot's metrics auto-configuration
- * and bound to every meter registry.
+ * and bound to every meter registry. Without Micrometer (and without another
+ * {@code StreamingMetricsListener} bean), enabled metrics go to the core's
+ * {@code InMemoryStreamingMetrics.shared()}.
  */
 @AutoConfiguration(after = GraphStreamingAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",

@@ -692,7 +692,7 @@ public class GraphStreamingProperties {
 		private boolean pollingEnabled = true;
 
 		/**
-		 * Longest wait of a long poll (waitMs is capped to it).
+		 * Longest wait of a long poll; a poll asking for more (waitMs) gets a 400 naming it.
 		 */
 		private Duration longPollMaxWait = Duration.ofSeconds(30);
 
@@ -745,6 +745,13 @@ public class GraphStreamingProperties {
 		 * address); more handshakes get 429.
 		 */
 		private int websocketMaxSessionsPerClient = 500;
+
+		/**
+		 * Largest message a WebSocket client may send; a larger one gets an error message
+		 * (413) and the socket is closed with 1008, and a frame over twice the size is cut
+		 * off with 1009. Independent of max-request-body.
+		 */
+		private DataSize websocketMaxMessageSize = DataSize.ofKilobytes(256);
 
 		/**
 		 * Retry-After sent with 429 answers.
@@ -897,6 +904,14 @@ public class GraphStreamingProperties {
 
 		public void setRetryAfter(Duration retryAfter) {
 			this.retryAfter = retryAfter;
+		}
+
+		public DataSize getWebsocketMaxMessageSize() {
+			return this.websocketMaxMessageSize;
+		}
+
+		public void setWebsocketMaxMessageSize(DataSize websocketMaxMessageSize) {
+			this.websocketMaxMessageSize = websocketMaxMessageSize;
 		}
 
 		public Duration getWebsocketPingInterval() {
@@ -1258,6 +1273,10 @@ public class GraphStreamingProperties {
 
 		private final CompressionOverrides compression = new CompressionOverrides();
 
+		private final MemoryMappedBuffersOverrides memoryMappedBuffers = new MemoryMappedBuffersOverrides();
+
+		private final ReconnectOverrides reconnect = new ReconnectOverrides();
+
 		private final MetricsOverrides metrics = new MetricsOverrides();
 
 		public @Nullable Integer getBufferSize() {
@@ -1326,6 +1345,14 @@ public class GraphStreamingProperties {
 
 		public CompressionOverrides getCompression() {
 			return this.compression;
+		}
+
+		public MemoryMappedBuffersOverrides getMemoryMappedBuffers() {
+			return this.memoryMappedBuffers;
+		}
+
+		public ReconnectOverrides getReconnect() {
+			return this.reconnect;
 		}
 
 		public MetricsOverrides getMetrics() {
@@ -1420,6 +1447,8 @@ public class GraphStreamingProperties {
 		 */
 		private @Nullable DataSize threshold;
 
+		private final Adaptive adaptive = new Adaptive();
+
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
@@ -1444,10 +1473,234 @@ public class GraphStreamingProperties {
 			this.threshold = threshold;
 		}
 
+		public Adaptive getAdaptive() {
+			return this.adaptive;
+		}
+
+		/**
+		 * Per-graph adaptive compression threshold; each stream of the graph adapts on its
+		 * own.
+		 */
+		public static class Adaptive {
+
+			/**
+			 * Whether the threshold adapts to the savings achieved on this graph's streams.
+			 */
+			private @Nullable Boolean enabled;
+
+			/**
+			 * Compressed events whose mean savings decide each threshold step.
+			 */
+			private @Nullable Integer windowSize;
+
+			/**
+			 * Mean savings ratio below which the threshold doubles.
+			 */
+			private @Nullable Double minSavingsRatio;
+
+			/**
+			 * Lowest adaptive threshold for this graph.
+			 */
+			private @Nullable DataSize minThreshold;
+
+			/**
+			 * Highest adaptive threshold for this graph.
+			 */
+			private @Nullable DataSize maxThreshold;
+
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public @Nullable Integer getWindowSize() {
+				return this.windowSize;
+			}
+
+			public void setWindowSize(@Nullable Integer windowSize) {
+				this.windowSize = windowSize;
+			}
+
+			public @Nullable Double getMinSavingsRatio() {
+				return this.minSavingsRatio;
+			}
+
+			public void setMinSavingsRatio(@Nullable Double minSavingsRatio) {
+				this.minSavingsRatio = minSavingsRatio;
+			}
+
+			public @Nullable DataSize getMinThreshold() {
+				return this.minThreshold;
+			}
+
+			public void setMinThreshold(@Nullable DataSize minThreshold) {
+				this.minThreshold = minThreshold;
+			}
+
+			public @Nullable DataSize getMaxThreshold() {
+				return this.maxThreshold;
+			}
+
+			public void setMaxThreshold(@Nullable DataSize maxThreshold) {
+				this.maxThreshold = maxThreshold;
+			}
+
+		}
+
 	}
 
 	/**
-	 * Per-graph metrics settings.
+	 * Per-graph memory-mapped journal segments. The JVM-wide budget,
+	 * {@code memory-mapped-buffers.max-total-bytes}, exists at the root only.
+	 */
+	public static class MemoryMappedBuffersOverrides {
+
+		/**
+		 * Whether journals of this graph's executions spill to memory-mapped segment files.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Size of one segment file of this graph's executions.
+		 */
+		private @Nullable DataSize fileSize;
+
+		/**
+		 * Directory of this graph's segment files.
+		 */
+		private @Nullable Path directory;
+
+		/**
+		 * Newest events of an execution of this graph kept in memory.
+		 */
+		private @Nullable Integer inMemoryEvents;
+
+		/**
+		 * Most segment bytes one execution of this graph may hold.
+		 */
+		private @Nullable DataSize maxBytesPerExecution;
+
+		/**
+		 * Not settable per graph (the budget of all executions of the JVM together):
+		 * setting it fails start-up.
+		 */
+		private @Nullable DataSize maxTotalBytes;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable DataSize getFileSize() {
+			return this.fileSize;
+		}
+
+		public void setFileSize(@Nullable DataSize fileSize) {
+			this.fileSize = fileSize;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		public @Nullable Integer getInMemoryEvents() {
+			return this.inMemoryEvents;
+		}
+
+		public void setInMemoryEvents(@Nullable Integer inMemoryEvents) {
+			this.inMemoryEvents = inMemoryEvents;
+		}
+
+		public @Nullable DataSize getMaxBytesPerExecution() {
+			return this.maxBytesPerExecution;
+		}
+
+		public void setMaxBytesPerExecution(@Nullable DataSize maxBytesPerExecution) {
+			this.maxBytesPerExecution = maxBytesPerExecution;
+		}
+
+		public @Nullable DataSize getMaxTotalBytes() {
+			return this.maxTotalBytes;
+		}
+
+		public void setMaxTotalBytes(@Nullable DataSize maxTotalBytes) {
+			this.maxTotalBytes = maxTotalBytes;
+		}
+
+	}
+
+	/**
+	 * Per-graph reconnection of the remote client, for streams of the graph with this id.
+	 */
+	public static class ReconnectOverrides {
+
+		/**
+		 * Whether remote streams of this graph reconnect by themselves.
+		 */
+		private @Nullable Boolean enabled;
+
+		/**
+		 * Reconnect attempts in a row before a stream of this graph fails.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * First reconnect back-off for this graph.
+		 */
+		private @Nullable Duration initialDelay;
+
+		/**
+		 * Largest reconnect back-off for this graph.
+		 */
+		private @Nullable Duration maxDelay;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(@Nullable Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public @Nullable Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(@Nullable Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+	}
+
+	/**
+	 * Per-graph metrics settings. The Micrometer meters' histogram buckets,
+	 * {@code metrics.duration-buckets}, exist at the root only.
 	 */
 	public static class MetricsOverrides {
 
@@ -1456,12 +1709,39 @@ public class GraphStreamingProperties {
 		 */
 		private @Nullable Boolean enabled;
 
+		/**
+		 * Common prefix of the meters this graph's executions report.
+		 */
+		private @Nullable String meterName;
+
+		/**
+		 * Not settable per graph (the Micrometer timers of all graphs share one set of
+		 * buckets): setting it fails start-up.
+		 */
+		private @Nullable List<Duration> durationBuckets;
+
 		public @Nullable Boolean getEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getMeterName() {
+			return this.meterName;
+		}
+
+		public void setMeterName(@Nullable String meterName) {
+			this.meterName = meterName;
+		}
+
+		public @Nullable List<Duration> getDurationBuckets() {
+			return this.durationBuckets;
+		}
+
+		public void setDurationBuckets(@Nullable List<Duration> durationBuckets) {
+			this.durationBuckets = durationBuckets;
 		}
 
 	}

@@ -3,17 +3,25 @@ package io.graphstreaming.spring.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Checks the {@code graph.streaming} values that configure beans rather than execution
  * options (those go through the options builder), so that a bad value fails start-up
- * with a message naming its key instead of a constructor's message.
+ * with a message naming its key instead of a constructor's message, and refuses the
+ * per-graph keys that cannot apply to one graph.
  */
 final class GraphStreamingPropertiesValidator {
 
 	private static final String PREFIX = "graph.streaming.";
+
+	/**
+	 * The largest WebSocket message limit: frames are aggregated up to twice the limit,
+	 * which must stay within an int.
+	 */
+	static final DataSize MAX_WEBSOCKET_MESSAGE_SIZE = DataSize.ofMegabytes(512);
 
 	private GraphStreamingPropertiesValidator() {
 	}
@@ -31,6 +39,8 @@ final class GraphStreamingPropertiesValidator {
 		positive("web.websocket-max-sessions", web.getWebsocketMaxSessions());
 		positive("web.websocket-max-sessions-per-client", web.getWebsocketMaxSessionsPerClient());
 		positive("web.max-request-body", web.getMaxRequestBody());
+		positive("web.websocket-max-message-size", web.getWebsocketMaxMessageSize());
+		atMost("web.websocket-max-message-size", web.getWebsocketMaxMessageSize(), MAX_WEBSOCKET_MESSAGE_SIZE);
 		positive("web.poll-max-events", web.getPollMaxEvents());
 		positive("web.retry-after", web.getRetryAfter());
 		notNegative("web.long-poll-max-wait", web.getLongPollMaxWait());
@@ -58,6 +68,25 @@ final class GraphStreamingPropertiesValidator {
 				&& (checkpoints.getDirectory() == null || checkpoints.getDirectory().toString().isBlank())) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + "checkpoints.directory",
 					checkpoints.getDirectory(), "must be set for the file store");
+		}
+		properties.getGraphs().forEach(GraphStreamingPropertiesValidator::validateGraph);
+	}
+
+	/**
+	 * Refuses the per-graph keys that bind but configure something all graphs share, so
+	 * that setting one fails start-up rather than being ignored.
+	 */
+	private static void validateGraph(String graphId, GraphStreamingProperties.GraphOverrides graph) {
+		notPerGraph(graphId, "memory-mapped-buffers.max-total-bytes", graph.getMemoryMappedBuffers().getMaxTotalBytes(),
+				"the budget of all executions of the JVM together");
+		notPerGraph(graphId, "metrics.duration-buckets", graph.getMetrics().getDurationBuckets(),
+				"the Micrometer timers of all graphs share one set of buckets");
+	}
+
+	private static void notPerGraph(String graphId, String key, @Nullable Object value, String why) {
+		if (value != null) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + "graphs." + graphId + "." + key, value,
+					"cannot be set per graph (" + why + "); set " + PREFIX + key + " instead");
 		}
 	}
 
@@ -97,6 +126,12 @@ final class GraphStreamingPropertiesValidator {
 	private static void notNegative(String key, Duration value) {
 		if (value == null || value.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must not be negative");
+		}
+	}
+
+	private static void atMost(String key, DataSize value, DataSize max) {
+		if (value.toBytes() > max.toBytes()) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + key, value, "must be at most " + (max.toBytes() / DataSize.ofMegabytes(1).toBytes()) + "MB");
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.graphstreaming.spring.autoconfigure;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -7,17 +9,22 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
 
 import io.graphstreaming.core.event.GraphExecutionEventType;
 import io.graphstreaming.core.journal.EventSerializer;
 import io.graphstreaming.core.metrics.StreamingMetricsListener;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties.CompressionOverrides;
 import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties.GraphOverrides;
+import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties.MemoryMappedBuffersOverrides;
+import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties.ReconnectOverrides;
 import io.graphstreaming.spring.registry.StreamingOptionsFactory;
 
 /**
  * Builds each graph's {@link StreamingExecutionOptions} from {@code graph.streaming.*},
- * applying {@code graph.streaming.graphs.<id>.*} on top. Every value goes through the
+ * applying {@code graph.streaming.graphs.<id>.*} on top (key by key, within the groups
+ * the builder takes at once too). Every value goes through the
  * options builder's validation; a rejected value fails start-up with an
  * {@link InvalidConfigurationPropertyValueException} naming the property key.
  */
@@ -62,13 +69,21 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 	@Override
 	public StreamingExecutionOptions optionsFor(String graphId) {
 		GraphStreamingProperties root = this.properties;
+		@Nullable GraphOverrides overrides = root.getGraphs().get(graphId);
+		String prefix = (overrides != null) ? PREFIX + "graphs." + graphId + "." : PREFIX;
 		StreamingExecutionOptions.Builder builder = StreamingExecutionOptions.builder();
 		applyRoot(builder, root);
-		GraphOverrides overrides = root.getGraphs().get(graphId);
 		if (overrides != null) {
-			applyOverrides(builder, PREFIX + "graphs." + graphId + ".", overrides);
+			applyOverrides(builder, prefix, overrides);
 		}
-		String prefix = (overrides != null) ? PREFIX + "graphs." + graphId + "." : PREFIX;
+		// The builder checks each of these groups' values against each other, so each gets
+		// the values the graph will use: its own where set, the root's otherwise. A
+		// rejection names the graph's key: the root values alone passed validateAll first.
+		GraphOverrides graph = (overrides != null) ? overrides : new GraphOverrides();
+		applyAdaptiveCompression(builder, prefix, root.getCompression().getAdaptive(),
+				graph.getCompression().getAdaptive());
+		applyMemoryMappedBuffers(builder, prefix, root.getMemoryMappedBuffers(), graph.getMemoryMappedBuffers());
+		applyReconnect(builder, prefix, root.getReconnect(), graph.getReconnect());
 		try {
 			return builder.build();
 		}
@@ -106,40 +121,8 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 		set(PREFIX + "compression.algorithm", compression.getAlgorithm(), builder::withCompressionAlgorithm);
 		set(PREFIX + "compression.threshold", compression.getThreshold(),
 				(size) -> builder.withCompressionThreshold(toIntBytes(size.toBytes())));
-		GraphStreamingProperties.Compression.Adaptive adaptive = compression.getAdaptive();
-		String adaptiveKey = PREFIX + "compression.adaptive.";
-		setGroup(() -> builder.withAdaptiveCompression(adaptive.isEnabled(), adaptive.getWindowSize(),
-				adaptive.getMinSavingsRatio(), toIntBytes(adaptive.getMinThreshold().toBytes()),
-				toIntBytes(adaptive.getMaxThreshold().toBytes())),
-				new GroupKey("adaptiveCompressionWindowSize", adaptiveKey + "window-size", adaptive.getWindowSize()),
-				new GroupKey("adaptiveCompressionMinSavingsRatio", adaptiveKey + "min-savings-ratio",
-						adaptive.getMinSavingsRatio()),
-				new GroupKey("adaptiveCompressionMinThresholdBytes", adaptiveKey + "min-threshold",
-						adaptive.getMinThreshold()),
-				new GroupKey("adaptiveCompressionMaxThresholdBytes", adaptiveKey + "max-threshold",
-						adaptive.getMaxThreshold()),
-				new GroupKey("must be between", adaptiveKey + "max-threshold", adaptive.getMaxThreshold()));
-		GraphStreamingProperties.MemoryMappedBuffers mapped = root.getMemoryMappedBuffers();
-		setGroup(() -> builder.withMemoryMappedBuffers(mapped.isEnabled(), mapped.getFileSize().toBytes(),
-				mapped.getDirectory()),
-				new GroupKey("memoryMappedFileSizeBytes", PREFIX + "memory-mapped-buffers.file-size",
-						mapped.getFileSize()));
-		setGroup(() -> builder.withMemoryMappedLimits(mapped.getInMemoryEvents(),
-				mapped.getMaxBytesPerExecution().toBytes(), mapped.getMaxTotalBytes().toBytes()),
-				new GroupKey("memoryMappedInMemoryEvents", PREFIX + "memory-mapped-buffers.in-memory-events",
-						mapped.getInMemoryEvents()),
-				new GroupKey("memoryMappedMaxBytesPerExecution",
-						PREFIX + "memory-mapped-buffers.max-bytes-per-execution", mapped.getMaxBytesPerExecution()),
-				new GroupKey("memoryMappedMaxTotalBytes", PREFIX + "memory-mapped-buffers.max-total-bytes",
-						mapped.getMaxTotalBytes()));
 		builder.withEventSerializer(this.eventSerializer);
-		GraphStreamingProperties.Reconnect reconnect = root.getReconnect();
-		builder.withAutoReconnect(reconnect.isEnabled());
-		setGroup(() -> builder.withReconnect(reconnect.getMaxAttempts(), reconnect.getInitialDelay(),
-				reconnect.getMaxDelay()),
-				new GroupKey("maxReconnectAttempts", PREFIX + "reconnect.max-attempts", reconnect.getMaxAttempts()),
-				new GroupKey("initialReconnectDelay", PREFIX + "reconnect.initial-delay", reconnect.getInitialDelay()),
-				new GroupKey("maxReconnectDelay", PREFIX + "reconnect.max-delay", reconnect.getMaxDelay()));
+		builder.withAutoReconnect(root.getReconnect().isEnabled());
 		builder.withMetricsEnabled(root.getMetrics().isEnabled());
 		set(PREFIX + "metrics.meter-name", root.getMetrics().getMeterName(), builder::withMetricsMeterName);
 		if (this.metricsListener != StreamingMetricsListener.NONE) {
@@ -176,7 +159,79 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 				builder::withCompressionAlgorithm);
 		setIfPresent(prefix + "compression.threshold", overrides.getCompression().getThreshold(),
 				(size) -> builder.withCompressionThreshold(toIntBytes(size.toBytes())));
+		setIfPresent(prefix + "reconnect.enabled", overrides.getReconnect().getEnabled(), builder::withAutoReconnect);
 		setIfPresent(prefix + "metrics.enabled", overrides.getMetrics().getEnabled(), builder::withMetricsEnabled);
+		setIfPresent(prefix + "metrics.meter-name", overrides.getMetrics().getMeterName(),
+				builder::withMetricsMeterName);
+	}
+
+	private static void applyAdaptiveCompression(StreamingExecutionOptions.Builder builder, String prefix,
+			GraphStreamingProperties.Compression.Adaptive root, CompressionOverrides.Adaptive graph) {
+		String key = prefix + "compression.adaptive.";
+		boolean enabled = or(graph.getEnabled(), root.isEnabled());
+		int windowSize = or(graph.getWindowSize(), root.getWindowSize());
+		double minSavingsRatio = or(graph.getMinSavingsRatio(), root.getMinSavingsRatio());
+		DataSize minThreshold = or(graph.getMinThreshold(), root.getMinThreshold());
+		DataSize maxThreshold = or(graph.getMaxThreshold(), root.getMaxThreshold());
+		int minBytes = intBytes(key + "min-threshold", minThreshold);
+		int maxBytes = intBytes(key + "max-threshold", maxThreshold);
+		setGroup(() -> builder.withAdaptiveCompression(enabled, windowSize, minSavingsRatio, minBytes, maxBytes),
+				new GroupKey("adaptiveCompressionWindowSize", key + "window-size", windowSize),
+				new GroupKey("adaptiveCompressionMinSavingsRatio", key + "min-savings-ratio", minSavingsRatio),
+				new GroupKey("adaptiveCompressionMinThresholdBytes", key + "min-threshold", minThreshold),
+				new GroupKey("adaptiveCompressionMaxThresholdBytes", key + "max-threshold", maxThreshold));
+	}
+
+	/**
+	 * The spill keys; {@code max-total-bytes} is always the root's (the JVM-wide budget,
+	 * refused per graph by {@link GraphStreamingPropertiesValidator}).
+	 */
+	private static void applyMemoryMappedBuffers(StreamingExecutionOptions.Builder builder, String prefix,
+			GraphStreamingProperties.MemoryMappedBuffers root, MemoryMappedBuffersOverrides graph) {
+		String key = prefix + "memory-mapped-buffers.";
+		boolean enabled = or(graph.getEnabled(), root.isEnabled());
+		DataSize fileSize = or(graph.getFileSize(), root.getFileSize());
+		@Nullable Path directory = (graph.getDirectory() != null) ? graph.getDirectory() : root.getDirectory();
+		int inMemoryEvents = or(graph.getInMemoryEvents(), root.getInMemoryEvents());
+		DataSize maxBytesPerExecution = or(graph.getMaxBytesPerExecution(), root.getMaxBytesPerExecution());
+		DataSize maxTotalBytes = root.getMaxTotalBytes();
+		// per graph, only the per-execution budget can be what exceeds the JVM-wide one
+		boolean atRoot = prefix.equals(PREFIX);
+		setGroup(() -> builder.withMemoryMappedBuffers(enabled, fileSize.toBytes(), directory),
+				new GroupKey("memoryMappedFileSizeBytes", key + "file-size", fileSize));
+		setGroup(() -> builder.withMemoryMappedLimits(inMemoryEvents, maxBytesPerExecution.toBytes(),
+				maxTotalBytes.toBytes()),
+				new GroupKey("memoryMappedInMemoryEvents", key + "in-memory-events", inMemoryEvents),
+				new GroupKey("memoryMappedMaxBytesPerExecution", key + "max-bytes-per-execution",
+						maxBytesPerExecution),
+				new GroupKey("memoryMappedMaxTotalBytes",
+						key + (atRoot ? "max-total-bytes" : "max-bytes-per-execution"),
+						atRoot ? maxTotalBytes : maxBytesPerExecution));
+	}
+
+	private static void applyReconnect(StreamingExecutionOptions.Builder builder, String prefix,
+			GraphStreamingProperties.Reconnect root, ReconnectOverrides graph) {
+		String key = prefix + "reconnect.";
+		int maxAttempts = or(graph.getMaxAttempts(), root.getMaxAttempts());
+		Duration initialDelay = or(graph.getInitialDelay(), root.getInitialDelay());
+		Duration maxDelay = or(graph.getMaxDelay(), root.getMaxDelay());
+		setGroup(() -> builder.withReconnect(maxAttempts, initialDelay, maxDelay),
+				new GroupKey("maxReconnectAttempts", key + "max-attempts", maxAttempts),
+				new GroupKey("initialReconnectDelay", key + "initial-delay", initialDelay),
+				new GroupKey("maxReconnectDelay", key + "max-delay", maxDelay));
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static int intBytes(String key, DataSize size) {
+		try {
+			return toIntBytes(size.toBytes());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(key, size, ex.getMessage());
+		}
 	}
 
 	private static int toIntBytes(long bytes) {
@@ -228,7 +283,8 @@ public class PropertiesStreamingOptionsFactory implements StreamingOptionsFactor
 		Map<String, String> keys = Map.of("maxBufferSize", "max-buffer-size", "enableEventCompression",
 				"compression.enabled", "enableAdaptiveCompression", "compression.adaptive.enabled",
 				"compressionAlgorithm", "compression.algorithm", "enableMemoryMappedBuffers",
-				"memory-mapped-buffers.enabled", "enableAutoReconnect", "reconnect.enabled");
+				"memory-mapped-buffers.enabled", "memoryMappedMaxBytesPerExecution",
+				"memory-mapped-buffers.max-bytes-per-execution", "enableAutoReconnect", "reconnect.enabled");
 		if (message != null) {
 			for (Map.Entry<String, String> entry : keys.entrySet()) {
 				if (message.startsWith(entry.getKey())) {

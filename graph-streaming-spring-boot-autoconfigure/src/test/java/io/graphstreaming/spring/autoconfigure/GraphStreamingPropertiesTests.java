@@ -163,6 +163,8 @@ class GraphStreamingPropertiesTests {
 				5000, 100));
 		cases.add(new PropertyCase("web.websocket-max-sessions-per-client", "5",
 				(p) -> p.getWeb().getWebsocketMaxSessionsPerClient(), 500, 5));
+		cases.add(new PropertyCase("web.websocket-max-message-size", "64KB",
+				(p) -> p.getWeb().getWebsocketMaxMessageSize(), DataSize.ofKilobytes(256), DataSize.ofKilobytes(64)));
 		cases.add(new PropertyCase("web.retry-after", "3s", (p) -> p.getWeb().getRetryAfter(), Duration.ofSeconds(1),
 				Duration.ofSeconds(3)));
 		cases.add(new PropertyCase("web.websocket-ping-interval", "10s", (p) -> p.getWeb().getWebsocketPingInterval(),
@@ -498,6 +500,9 @@ class GraphStreamingPropertiesTests {
 				Arguments.of("web.max-input-elements=-1", "web.max-input-elements"),
 				Arguments.of("web.websocket-max-sessions=0", "web.websocket-max-sessions"),
 				Arguments.of("web.websocket-max-sessions-per-client=0", "web.websocket-max-sessions-per-client"),
+				Arguments.of("web.websocket-max-message-size=0B", "web.websocket-max-message-size"),
+				Arguments.of("web.websocket-max-message-size=-1KB", "web.websocket-max-message-size"),
+				Arguments.of("web.websocket-max-message-size=2GB", "web.websocket-max-message-size"),
 				Arguments.of("web.poll-max-events=0", "web.poll-max-events"),
 				Arguments.of("web.retry-after=0s", "web.retry-after"),
 				Arguments.of("web.long-poll-max-wait=-1s", "web.long-poll-max-wait"),
