@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -113,6 +114,9 @@ public final class ExecutionJournal {
 	/** Whether the segments were released: spilled events are gone. */
 	private volatile boolean spillReleased;
 
+	/** Bytes cached on the entries held in memory; see {@link #memoryBytes()}. */
+	private final AtomicLong memoryBytes = new AtomicLong();
+
 	/**
 	 * Creates an empty journal.
 	 * @param executionId the execution it records
@@ -192,6 +196,21 @@ public final class ExecutionJournal {
 	public long spilledBytes() {
 		SpillStore store = this.spill;
 		return (store != null) ? store.reservedBytes() : 0;
+	}
+
+	/**
+	 * Bytes of serialized events cached on the entries this journal holds in memory: the
+	 * bytes the transports send ({@link JournalEntry#serialized}) and the compressed forms
+	 * kept with them ({@link JournalEntry#compressed}), counted as an entry caches them and
+	 * taken out when the entry leaves memory (trimmed by retention or spilled to a
+	 * segment). A running count, read without walking the events. Events nothing has
+	 * serialized (read in-process only) count nothing; the event objects themselves are
+	 * not counted. {@link #close()} leaves it unchanged: the in-memory events stay
+	 * readable.
+	 * @return bytes, 0 when no held entry has been serialized
+	 */
+	public long memoryBytes() {
+		return this.memoryBytes.get();
 	}
 
 	/**
@@ -308,7 +327,7 @@ public final class ExecutionJournal {
 			throw new IllegalStateException(
 					"Expected sequence " + (this.head + 1) + " but got " + sequence + " in " + this.executionId);
 		}
-		JournalEntry entry = new JournalEntry(event);
+		JournalEntry entry = new JournalEntry(event, this.memoryBytes);
 		store(sequence, entry);
 		// head before terminated: whoever sees terminated also sees the terminal event's head
 		this.head = sequence;
@@ -396,6 +415,7 @@ public final class ExecutionJournal {
 			return;
 		}
 		this.firstRetained = keepFrom;
+		releaseInMemory(Math.max(first, this.firstInMemory), keepFrom);
 		JournalEntry[][] current = this.chunks;
 		long firstChunk = (first - 1) >>> CHUNK_SHIFT;
 		long lastFreeChunk = ((keepFrom - 1) >>> CHUNK_SHIFT) - 1;
@@ -420,6 +440,7 @@ public final class ExecutionJournal {
 				full = true;
 				break;
 			}
+			entry.release();
 			next++;
 		}
 		if (next != previous) {
@@ -432,6 +453,19 @@ public final class ExecutionJournal {
 			}
 		}
 		this.spillFull = full;
+	}
+
+	/**
+	 * Takes the entries of sequences {@code from} (included) to {@code to} (excluded) out
+	 * of {@link #memoryBytes()}: retention trimmed them.
+	 */
+	private void releaseInMemory(long from, long to) {
+		for (long sequence = from; sequence < to; sequence++) {
+			JournalEntry entry = inMemory(sequence);
+			if (entry != null) {
+				entry.release();
+			}
+		}
 	}
 
 	private @Nullable JournalEntry inMemory(long sequence) {

@@ -34,27 +34,30 @@ import io.graphstreaming.core.options.OverflowPolicy;
  * Graph streaming's Micrometer meters. As a {@link StreamingMetricsListener} it counts
  * events, executions and their durations as they happen; as a {@link MeterBinder} it
  * registers gauges over live state (active executions per graph, open streams per
- * transport, journal size in events and in segment bytes). With the default meter name
- * {@code graph.streaming} the Prometheus names are
+ * transport, journal size in events and in bytes, in memory and on disk). With the
+ * default meter name {@code graph.streaming} the Prometheus names are
  * {@code graph_streaming_events_total{graph,event_type}},
  * {@code graph_streaming_executions_total{graph,outcome}},
  * {@code graph_streaming_node_duration_seconds} (histogram, tags graph, node, outcome),
  * {@code graph_streaming_execution_duration_seconds},
  * {@code graph_streaming_executions_active{graph}},
  * {@code graph_streaming_streams_active{transport}}, {@code graph_streaming_journal_events},
- * {@code graph_streaming_journal_bytes} and the backpressure, heartbeat, resume,
+ * {@code graph_streaming_journal_bytes{location}} and the backpressure, heartbeat, resume,
  * disconnect and compression meters listed in the README
  * ({@code graph_streaming_compression_bytes_in_total{algorithm}},
  * {@code graph_streaming_compression_bytes_out_total{algorithm}},
  * {@code graph_streaming_compression_events_total{algorithm,outcome}}).
  *
  * <p>Only low-cardinality tags: graph id, node id, event type, outcome, transport,
- * policy; never an execution id. Meters are looked up once per (graph, kind) and cached,
- * so recording an event costs a map lookup and an increment.
+ * policy, algorithm, location; never an execution id. Meters are looked up once per
+ * (graph, kind) and cached, so recording an event costs a map lookup and an increment.
  */
 public class GraphStreamingMetrics implements StreamingMetricsListener, TransportMetrics, MeterBinder {
 
 	private static final List<String> TRANSPORTS = List.of("sse", "websocket", "polling");
+
+	private static final String JOURNAL_BYTES_DESCRIPTION = "Bytes held by the journals of all registered "
+			+ "executions: serialized events cached in memory, or memory-mapped segment files on disk";
 
 	private final ExecutionRegistry executions;
 
@@ -124,9 +127,13 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 		Gauge.builder(prefix + ".journal.events", this.executions, GraphStreamingMetrics::journalEvents)
 			.description("Events held by the journals of all registered executions")
 			.register(meterRegistry);
-		Gauge.builder(prefix + ".journal.bytes", this.executions, GraphStreamingMetrics::journalBytes)
-			.description("Bytes of memory-mapped segment files held by the journals of all registered executions "
-					+ "(0 without memory-mapped buffers)")
+		Gauge.builder(prefix + ".journal.bytes", this.executions, GraphStreamingMetrics::journalMemoryBytes)
+			.description(JOURNAL_BYTES_DESCRIPTION)
+			.tag("location", "memory")
+			.register(meterRegistry);
+		Gauge.builder(prefix + ".journal.bytes", this.executions, GraphStreamingMetrics::journalDiskBytes)
+			.description(JOURNAL_BYTES_DESCRIPTION)
+			.tag("location", "disk")
 			.register(meterRegistry);
 		Gauge.builder(prefix + ".journal.executions", this.executions, (registry) -> registry.executions().size())
 			.description("Executions whose journals are kept (running or within retention)")
@@ -165,12 +172,25 @@ public class GraphStreamingMetrics implements StreamingMetricsListener, Transpor
 	}
 
 	/**
+	 * Bytes of the serialized events (and their compressed forms) cached on the entries the
+	 * registered executions' journals hold in memory: each journal's a running count kept
+	 * as entries are serialized and leave memory (trimmed, spilled), so a scrape walks the
+	 * executions, not their events.
+	 */
+	private static double journalMemoryBytes(ExecutionRegistry registry) {
+		long bytes = 0;
+		for (GraphExecution execution : registry.executions()) {
+			bytes += execution.journal().memoryBytes();
+		}
+		return bytes;
+	}
+
+	/**
 	 * Bytes of the segment files the registered executions' journals hold: whole segments,
 	 * as reserved against the memory-mapped budgets, each journal's a running count kept as
-	 * segments are created and released (by retention, by eviction). Events held in memory
-	 * are not counted in bytes: {@code journal.events} counts them.
+	 * segments are created and released (by retention, by eviction).
 	 */
-	private static double journalBytes(ExecutionRegistry registry) {
+	private static double journalDiskBytes(ExecutionRegistry registry) {
 		long bytes = 0;
 		for (GraphExecution execution : registry.executions()) {
 			bytes += execution.journal().spilledBytes();

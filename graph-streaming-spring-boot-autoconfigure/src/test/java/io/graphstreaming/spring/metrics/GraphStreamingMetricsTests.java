@@ -36,6 +36,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.graphstreaming.core.event.ConditionEvaluatedEvent;
+import io.graphstreaming.core.event.EventFilter;
 import io.graphstreaming.core.event.ExecutionCancelledEvent;
 import io.graphstreaming.core.event.ExecutionCompletedEvent;
 import io.graphstreaming.core.event.ExecutionFailedEvent;
@@ -50,6 +51,7 @@ import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphNode;
+import io.graphstreaming.core.journal.ConsumerSpec;
 import io.graphstreaming.core.options.OverflowPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
 import io.graphstreaming.spring.json.GraphEventJsonReader;
@@ -89,7 +91,8 @@ class GraphStreamingMetricsTests {
 				"graph.streaming.streams.active{transport=sse}", "graph.streaming.streams.active{transport=websocket}",
 				"graph.streaming.streams.active{transport=polling}",
 				"graph.streaming.streams.active{transport=in-process}", "graph.streaming.journal.events{}",
-				"graph.streaming.journal.bytes{}", "graph.streaming.journal.executions{}");
+				"graph.streaming.journal.bytes{location=memory}", "graph.streaming.journal.bytes{location=disk}",
+				"graph.streaming.journal.executions{}");
 		assertThat(this.meterRegistry.getMeters()).allSatisfy((meter) -> {
 			assertThat(meter.getId().getType()).isEqualTo(Meter.Type.GAUGE);
 			assertThat(meter.getId().getDescription()).isNotBlank();
@@ -230,7 +233,8 @@ class GraphStreamingMetricsTests {
 			.flatMap((meter) -> meter.getId().getTags().stream())
 			.map(Tag::getKey)
 			.collect(Collectors.toSet());
-		assertThat(tagKeys).containsExactlyInAnyOrder("graph", "node", "event_type", "outcome", "transport", "policy");
+		assertThat(tagKeys).containsExactlyInAnyOrder("graph", "node", "event_type", "outcome", "transport", "policy",
+				"location");
 		assertThat(this.meterRegistry.getMeters()).allSatisfy((meter) -> {
 			assertThat(meter.getId().getDescription()).as(meter.getId().toString()).isNotBlank();
 			assertThat(meter.getId().getTags()).extracting(Tag::getValue).doesNotContain("exec-1", "exec-2");
@@ -351,7 +355,8 @@ class GraphStreamingMetricsTests {
 				"graph_streaming_streams_active{transport=\"polling\"} 0.0",
 				"graph_streaming_streams_active{transport=\"sse\"} 0.0",
 				"graph_streaming_streams_active{transport=\"websocket\"} 0.0", "graph_streaming_journal_events 0.0",
-				"# TYPE graph_streaming_journal_bytes gauge", "graph_streaming_journal_bytes 0.0",
+				"# TYPE graph_streaming_journal_bytes gauge", "graph_streaming_journal_bytes{location=\"disk\"} 0.0",
+				"graph_streaming_journal_bytes{location=\"memory\"} 0.0",
 				"graph_streaming_journal_executions 0.0",
 				"graph_streaming_backpressure_paused_seconds_count{graph=\"demo\"} 1",
 				"graph_streaming_events_dropped_total{graph=\"demo\",policy=\"drop-oldest\"} 2.0",
@@ -413,8 +418,28 @@ class GraphStreamingMetricsTests {
 	}
 
 	@Test
+	void journalMemoryBytesGaugeShouldCountSerializedEventsOfRegisteredExecutionsUntilTheyAreEvicted() {
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "memory")).isZero();
+		GraphEventJsonWriter writer = new GraphEventJsonWriter(new JsonMapper());
+		StreamingExecutionOptions options = options().configure().withJournalRetention(Duration.ZERO).build();
+		GraphExecution execution = this.executions.create(twoNodeGraph(), Map.of(), options);
+		// what the SSE transport does: each event's JSON, cached on its journal entry
+		List<byte[]> sent = execution.entries(ConsumerSpec.of(options, 0, EventFilter.all()))
+			.map((entry) -> entry.serialized(writer))
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(sent).hasSize((int) execution.journal().head());
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "memory"))
+			.isEqualTo(sent.stream().mapToInt((json) -> json.length).sum())
+			.isPositive();
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "disk")).isZero();
+		assertThat(this.executions.evictExpired()).isEqualTo(1);
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "memory")).isZero();
+	}
+
+	@Test
 	void journalBytesGaugeShouldCountSegmentBytesOfRegisteredExecutionsUntilTheyAreEvicted(@TempDir Path directory) {
-		assertThat(gauge("graph.streaming.journal.bytes")).isZero();
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "disk")).isZero();
 		JsonMapper mapper = new JsonMapper();
 		StreamingExecutionOptions spilling = options().configure()
 			.withJournalRetention(Duration.ZERO)
@@ -427,14 +452,17 @@ class GraphStreamingMetricsTests {
 		spilled.stream().flux().blockLast(Duration.ofSeconds(10));
 		// every event but the newest went to the one 64 KiB segment, which is counted whole
 		assertThat(spilled.journal().spilledSegments()).isEqualTo(1);
-		assertThat(gauge("graph.streaming.journal.bytes")).isEqualTo(64 * 1024);
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "disk")).isEqualTo(64 * 1024);
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "memory"))
+			.as("spilled events were serialized and left memory; the newest was never serialized")
+			.isZero();
 		GraphExecution inMemory = this.executions.create(twoNodeGraph(), Map.of(), options());
 		inMemory.stream().flux().blockLast(Duration.ofSeconds(10));
 		assertThat(gauge("graph.streaming.journal.events")).isPositive();
-		assertThat(gauge("graph.streaming.journal.bytes")).isEqualTo(64 * 1024);
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "disk")).isEqualTo(64 * 1024);
 		assertThat(this.executions.evictExpired()).isEqualTo(1);
 		assertThat(spilled.journal().spilledBytes()).isZero();
-		assertThat(gauge("graph.streaming.journal.bytes")).isZero();
+		assertThat(gauge("graph.streaming.journal.bytes", "location", "disk")).isZero();
 	}
 
 	@Test
