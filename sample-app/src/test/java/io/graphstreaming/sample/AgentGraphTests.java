@@ -1,10 +1,6 @@
 package io.graphstreaming.sample;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +33,7 @@ import io.graphstreaming.core.graph.Graph;
 import io.graphstreaming.core.graph.GraphDescription;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -438,34 +435,6 @@ class AgentGraphTests {
 			return started.nodeId();
 		}
 		return (event instanceof NodeCompletedEvent completed) ? completed.nodeId() : "";
-	}
-
-	/**
-	 * The circuit breaker's clock, moved by the test instead of waiting.
-	 */
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 	private static List<Long> range(int size) {

@@ -1,10 +1,6 @@
 package io.graphstreaming.core.execution;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +18,7 @@ import io.graphstreaming.core.event.NodeFailedEvent;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.graph.RetryPolicy;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.testsupport.MutableClock;
 
 import static io.graphstreaming.core.TestEvents.wireNames;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -229,34 +226,6 @@ class CircuitBreakerTests {
 		List<T> matching = events.stream().filter(type::isInstance).map(type::cast).toList();
 		assertThat(matching).as(type.getSimpleName()).hasSize(1);
 		return matching.get(0);
-	}
-
-	/**
-	 * A clock the test moves by hand, so the breaker's wait passes without sleeping.
-	 */
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

@@ -1,10 +1,7 @@
 package io.graphstreaming.core.execution;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +13,7 @@ import io.graphstreaming.core.event.ExecutionCancelledEvent;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.graph.GraphValidationException;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,7 +30,7 @@ class ExecutionRegistryTests {
 
 	private static final Duration UNSTARTED_TIMEOUT = Duration.ofSeconds(30);
 
-	private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+	private final MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
 
 	private final StreamingGraphExecutor executor = TestGraphs.chain("registry", "a");
 
@@ -222,38 +220,6 @@ class ExecutionRegistryTests {
 			.withMessage("maxConcurrentExecutions must be strictly positive but was 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> new ExecutionRegistry(1, Duration.ZERO, this.clock))
 			.withMessage("unstartedTimeout must be strictly positive but was PT0S");
-	}
-
-	/**
-	 * A clock the test moves.
-	 */
-	private static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void set(Instant instant) {
-			this.now = instant;
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

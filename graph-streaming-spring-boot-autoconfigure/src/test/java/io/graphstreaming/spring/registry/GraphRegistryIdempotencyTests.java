@@ -1,10 +1,6 @@
 package io.graphstreaming.spring.registry;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +20,7 @@ import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.core.execution.StreamingGraphExecutor;
 import io.graphstreaming.core.graph.GraphNode;
 import io.graphstreaming.core.options.StreamingExecutionOptions;
+import io.graphstreaming.testsupport.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,7 +36,7 @@ class GraphRegistryIdempotencyTests {
 
 	private static final Duration RETENTION = Duration.ofMinutes(5);
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = MutableClock.ofSystem();
 
 	private final ExecutionRegistry executions = new ExecutionRegistry(100, Duration.ofMinutes(1), this.clock);
 
@@ -195,34 +192,6 @@ class GraphRegistryIdempotencyTests {
 		executor.addNode(GraphNode.async("work", (state, context) -> Mono.just(Map.<String, Object>of("done", true))));
 		executor.setStartNode("work");
 		return executor;
-	}
-
-	/**
-	 * The system clock moved forward by the test.
-	 */
-	private static final class MovableClock extends Clock {
-
-		private volatile Duration offset = Duration.ZERO;
-
-		void advance(Duration by) {
-			this.offset = this.offset.plus(by);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.now().plus(this.offset);
-		}
-
 	}
 
 }
