@@ -1,5 +1,9 @@
 package io.graphstreaming.redis;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -15,6 +19,9 @@ import java.util.Objects;
  * <li>{@code <prefix>:lease:<executionId>}: the owning instance, with the lease as TTL;</li>
  * <li>{@code <prefix>:checkpoint:<checkpointId>} and
  * {@code <prefix>:checkpoints:<executionId>}: checkpoints and each execution's index;</li>
+ * <li>{@code <prefix>:idempotency:<sha256>}: the execution an {@code Idempotency-Key}
+ * started and its input's digest, named by the SHA-256 of the scoped key (which names
+ * the client), with the journal retention as TTL;</li>
  * <li>{@code <prefix>:control}: the pub/sub channel carrying cancel requests.</li>
  * </ul>
  */
@@ -64,6 +71,24 @@ public final class RedisKeys {
 
 	public String control() {
 		return this.prefix + ":control";
+	}
+
+	/**
+	 * The key recording what an idempotency key started: named by a digest, so that the
+	 * client a scoped key names is not stored in clear and the name's length is bounded.
+	 * @param scopedKey the idempotency key with its client, graph and kind of start
+	 * @return {@code <prefix>:idempotency:<SHA-256 of the scoped key, in hex>}
+	 */
+	public String idempotencyKey(String scopedKey) {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+		byte[] hash = digest.digest(scopedKey.getBytes(StandardCharsets.UTF_8));
+		return this.prefix + ":idempotency:" + HexFormat.of().formatHex(hash);
 	}
 
 	/**

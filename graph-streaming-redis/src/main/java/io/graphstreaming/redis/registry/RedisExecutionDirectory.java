@@ -41,6 +41,15 @@ public final class RedisExecutionDirectory {
 	private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end";
 
+	/**
+	 * Records a value unless the key holds another one than ARGV[3] (a stale record to
+	 * replace, or empty for none); answers the value the key holds afterwards.
+	 */
+	private static final String RECORD_START = "local held = redis.call('get', KEYS[1]) "
+			+ "if held == false or held == ARGV[3] then "
+			+ "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1] end "
+			+ "return held";
+
 	private final RedisAsyncCommands<String, String> commands;
 
 	private final RedisKeys keys;
@@ -225,6 +234,32 @@ public final class RedisExecutionDirectory {
 	 */
 	public CompletionStage<Long> publishCancel(String executionId, String reason) {
 		return this.commands.publish(this.keys.control(), ControlMessage.cancel(executionId, reason).encode());
+	}
+
+	/**
+	 * What an idempotency key started, as {@link #recordStart} recorded it.
+	 * @param scopedKey the key with its client, graph and kind of start
+	 * @return the record, or {@code null}
+	 */
+	public CompletionStage<@Nullable String> recordedStart(String scopedKey) {
+		return this.commands.get(this.keys.idempotencyKey(scopedKey));
+	}
+
+	/**
+	 * Records what an idempotency key started, unless the key holds another record;
+	 * atomic, so that of two instances racing with one key exactly one records its start.
+	 * @param scopedKey the key with its client, graph and kind of start
+	 * @param record what it started, not empty
+	 * @param replacing a record to overwrite, or {@code null} to record only when there is
+	 * none
+	 * @param ttl how long the record lasts, at least a millisecond
+	 * @return the record the key holds afterwards: {@code record}, or the other
+	 */
+	public CompletionStage<String> recordStart(String scopedKey, String record, @Nullable String replacing,
+			Duration ttl) {
+		return this.commands.<String>eval(RECORD_START, ScriptOutputType.VALUE,
+				new String[] { this.keys.idempotencyKey(scopedKey) }, record,
+				Long.toString(Math.max(1, ttl.toMillis())), (replacing != null) ? replacing : "");
 	}
 
 }

@@ -69,6 +69,9 @@ import io.graphstreaming.spring.registry.SharedStoreUnavailableException;
  * from the oldest event Redis still keeps.</li>
  * <li><b>Cancel</b>: on the owner it cancels the run; elsewhere it records the request in
  * the hash and publishes it on the control channel, and the owner cancels.</li>
+ * <li><b>Idempotency keys</b>: what a key started (execution id and input digest) is one
+ * string key per scoped key, written with a script that records only when the key holds
+ * nothing (or a stale record), so that of two instances racing with one key one wins.</li>
  * <li><b>Leases and takeover</b>: the owner renews its leases every third of the lease
  * duration (taking back a lease that expired while Redis was unreachable). Every instance
  * scans the running set every half lease; after Redis has answered its scans for a whole
@@ -264,6 +267,28 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 				find(id);
 			}
 		}
+	}
+
+	@Override
+	public Optional<KeyedStart> recordedStart(String key) {
+		String recorded = await(this.directory.recordedStart(key), "find an Idempotency-Key");
+		return Optional.ofNullable(recorded).map(RedisExecutionSharing::keyedStart);
+	}
+
+	@Override
+	public KeyedStart recordStart(String key, KeyedStart start, @Nullable KeyedStart replacing, Duration ttl) {
+		String recorded = await(this.directory.recordStart(key, encode(start),
+				(replacing != null) ? encode(replacing) : null, ttl), "record an Idempotency-Key");
+		return keyedStart(recorded);
+	}
+
+	private static String encode(KeyedStart start) {
+		return start.executionId() + ' ' + start.inputDigest();
+	}
+
+	private static KeyedStart keyedStart(String recorded) {
+		int space = recorded.lastIndexOf(' ');
+		return new KeyedStart(recorded.substring(0, space), recorded.substring(space + 1));
 	}
 
 	private void onControl(String message) {
@@ -544,10 +569,18 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 
 		private volatile @Nullable RedisJournalWriter writer;
 
+		/**
+		 * The sequence the writer copies after: the journal's head before the run wrote
+		 * anything (0, or the stream's last event for a takeover), so that a run cancelled
+		 * before it started still has its ExecutionCancelled copied.
+		 */
+		private final long writeAfter;
+
 		OwnedRun(GraphExecution run, StreamingExecutionOptions options, String token) {
 			this.run = run;
 			this.options = options;
 			this.token = token;
+			this.writeAfter = run.journal().head();
 		}
 
 		/** Starts the run (if idle) by attaching the writer; idempotent. */
@@ -565,7 +598,7 @@ public final class RedisExecutionSharing implements ExecutionSharing, AutoClosea
 						() -> lostLease(id, this));
 				this.writer = created;
 				RedisExecutionSharing.this.directory.started(id, Instant.now());
-				ConsumerSpec spec = new ConsumerSpec(this.run.journal().head(), EventFilter.all(), OverflowPolicy.BLOCK,
+				ConsumerSpec spec = new ConsumerSpec(this.writeAfter, EventFilter.all(), OverflowPolicy.BLOCK,
 						Math.max(1, this.options.maxBufferSize()), Math.max(1, this.options.maxBufferSize()), 1,
 						this.options.producerFlushInterval(), RedisExecutionSharing.this.timer, ConsumerListener.NONE);
 				this.run.entries(spec).subscribe(created);

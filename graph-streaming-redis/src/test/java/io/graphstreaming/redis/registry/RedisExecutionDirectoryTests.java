@@ -302,4 +302,20 @@ class RedisExecutionDirectoryTests {
 			.isNull();
 	}
 
+	@Test
+	void aStartShouldBeRecordedOnlyWhenTheKeyHoldsNoneOrTheStaleRecordNamed() {
+		String key = "principal:alice\ng\nexecutions\nk-1";
+		assertThat(await(this.directory.recordedStart(key))).isNull();
+
+		assertThat(await(this.directory.recordStart(key, "e1 d1", null, Duration.ofMinutes(1)))).isEqualTo("e1 d1");
+		assertThat(await(this.directory.recordStart(key, "e2 d2", null, Duration.ofMinutes(1)))).isEqualTo("e1 d1");
+		assertThat(await(this.directory.recordStart(key, "e2 d2", "e0 d0", Duration.ofMinutes(1))))
+			.as("another stale record than the one held").isEqualTo("e1 d1");
+		assertThat(await(this.directory.recordStart(key, "e3 d3", "e1 d1", Duration.ofMinutes(1)))).isEqualTo("e3 d3");
+
+		assertThat(await(this.directory.recordedStart(key))).isEqualTo("e3 d3");
+		assertThat(this.redis.pttl(this.keys.idempotencyKey(key))).isPositive().isLessThanOrEqualTo(60_000L);
+		assertThat(this.keys.idempotencyKey(key)).startsWith(this.keys.prefix() + ":idempotency:").doesNotContain("alice");
+	}
+
 }

@@ -1,6 +1,8 @@
 package io.graphstreaming.spring.registry;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +22,10 @@ import io.graphstreaming.core.options.StreamingExecutionOptions;
  * <p>The executions it returns are registered in the instance's
  * {@link io.graphstreaming.core.execution.ExecutionRegistry}, usually as replicas
  * ({@link GraphExecution#isReplica()}) whose journal is fed from the shared one.
+ *
+ * <p>It also shares what {@code Idempotency-Key}s started, so that a repeated start
+ * request reaching another instance finds the first request's execution. An
+ * implementation that keeps the defaults leaves keys per instance.
  */
 public interface ExecutionSharing {
 
@@ -60,5 +66,53 @@ public interface ExecutionSharing {
 	 * the shared store); call it off event loops.
 	 */
 	void includeRunningExecutions();
+
+	/**
+	 * What an idempotency key started, as {@link #recordStart} recorded it.
+	 * @param key the key, scoped to its client, graph and kind of start; it may name a
+	 * client, so store a digest of it rather than the key itself
+	 * @return the record, or empty if the key has none (never had, or it expired)
+	 * @throws SharedStoreUnavailableException if the shared store does not answer
+	 */
+	default Optional<KeyedStart> recordedStart(String key) {
+		return Optional.empty();
+	}
+
+	/**
+	 * Atomically records what an idempotency key started, unless the key already holds
+	 * another record: the first of two instances racing with one key wins, and the other
+	 * learns which execution won.
+	 * @param key the key, scoped as for {@link #recordedStart(String)}
+	 * @param start the execution just created for the key
+	 * @param replacing a record to overwrite (one whose execution is gone), or
+	 * {@code null} to record only when the key holds none
+	 * @param ttl how long the record lasts
+	 * @return the record the key holds now: {@code start}, or the one recorded before
+	 * @throws SharedStoreUnavailableException if the shared store does not answer
+	 */
+	default KeyedStart recordStart(String key, KeyedStart start, @Nullable KeyedStart replacing, Duration ttl) {
+		return start;
+	}
+
+	/**
+	 * What an idempotency key started: the execution, and a digest of the input it
+	 * started with.
+	 *
+	 * @param executionId the execution
+	 * @param inputDigest the input's digest, in a stable text form without spaces
+	 */
+	record KeyedStart(String executionId, String inputDigest) {
+
+		/**
+		 * Checks the parts.
+		 * @param executionId the execution
+		 * @param inputDigest the input's digest
+		 */
+		public KeyedStart {
+			Objects.requireNonNull(executionId, "executionId");
+			Objects.requireNonNull(inputDigest, "inputDigest");
+		}
+
+	}
 
 }

@@ -133,7 +133,8 @@ public class GraphRegistry {
 		this.options = Collections.unmodifiableMap(optionsById);
 		this.executions = Objects.requireNonNull(executions, "executions");
 		this.disconnectPolicy = Objects.requireNonNull(disconnectPolicy, "disconnectPolicy");
-		this.idempotencyKeys = new IdempotencyKeys(MAX_IDEMPOTENCY_KEYS, this.executions::lookup);
+		this.idempotencyKeys = new IdempotencyKeys(MAX_IDEMPOTENCY_KEYS, this.executions::lookup, sharing,
+				(graphId) -> this.options.get(graphId).journalRetention());
 	}
 
 	/**
@@ -250,8 +251,10 @@ public class GraphRegistry {
 	 * the one an earlier request with the same key, client and graph created (a client
 	 * repeating a start whose answer it lost). A key is remembered as long as its
 	 * execution is (running, then for the journal retention), at most
-	 * {@link #MAX_IDEMPOTENCY_KEYS} keys, and by this instance only: with shared executions
-	 * a repetition that reaches another instance starts a second execution.
+	 * {@link #MAX_IDEMPOTENCY_KEYS} keys. With shared executions it is also recorded in the
+	 * shared store for the journal retention, so that a repetition reaching another
+	 * instance gets the same execution; of two instances racing with one key, one keeps
+	 * its execution and the other cancels its own.
 	 * @param graphId the graph
 	 * @param input the initial state; a repetition must send the same
 	 * @param owner who starts it (the authenticated principal's name), or {@code null}
@@ -263,6 +266,8 @@ public class GraphRegistry {
 	 * input
 	 * @throws io.graphstreaming.core.execution.ExecutionLimitExceededException at the
 	 * concurrency limit
+	 * @throws SharedStoreUnavailableException if executions are shared and the shared store
+	 * does not answer
 	 */
 	public IdempotentStart create(String graphId, Map<String, ? extends @Nullable Object> input,
 			@Nullable String owner, IdempotencyKey key) {
@@ -282,11 +287,20 @@ public class GraphRegistry {
 	 * @throws GraphNotFoundException if unknown
 	 * @throws IdempotencyKeyReusedException if the key started an execution with another
 	 * input
+	 * @throws SharedStoreUnavailableException if executions are shared and the shared store
+	 * does not answer
 	 */
 	public IdempotentStart start(String graphId, Map<String, ? extends @Nullable Object> input,
 			@Nullable String owner, IdempotencyKey key) {
 		executor(graphId);
-		return this.idempotencyKeys.start(graphId, key, input, () -> start(graphId, input, owner));
+		// started once its key is recorded: an execution that loses a race for its key to
+		// another instance's is cancelled before it runs anything
+		IdempotentStart started = this.idempotencyKeys.start(graphId, key, input,
+				() -> create(graphId, input, owner).cancelWhenUnobserved(false));
+		if (!started.replayed()) {
+			started.execution().start();
+		}
+		return started;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.graphstreaming.spring.registry;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,31 +22,64 @@ import io.graphstreaming.core.execution.GraphExecution;
  *
  * <p>A start and a repetition racing each other are serialised per key (the map's
  * {@code compute}), so one key never starts two executions.
+ *
+ * <p>With an {@link ExecutionSharing}, the memory is a fast path in front of the shared
+ * record: a key this instance does not hold is looked up there, and a new key's
+ * execution is recorded there (for the graph's journal retention) before it is handed
+ * out. Two instances racing with one key both create an execution, but only one record
+ * wins; the other instance cancels its own and returns the winner's.
  */
 final class IdempotencyKeys {
 
 	/** Keys looked at, from the oldest, for a forgotten execution after each new key. */
 	private static final int SWEEP = 4;
 
+	/** Why an execution that lost the race for its key to another instance's is cancelled. */
+	static final String DUPLICATE = "duplicate start under the same Idempotency-Key";
+
+	/** Why an execution whose key could not be recorded is cancelled. */
+	static final String UNRECORDED = "its Idempotency-Key could not be recorded";
+
+	/** Records tried for a new key whose shared record names executions gone meanwhile. */
+	private static final int MAX_RECORD_ATTEMPTS = 3;
+
 	private final int maxKeys;
 
 	private final Function<String, Optional<GraphExecution>> executions;
+
+	private final @Nullable ExecutionSharing sharing;
+
+	private final Function<String, Duration> retention;
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
 	private final ConcurrentLinkedQueue<Keyed> order = new ConcurrentLinkedQueue<>();
 
 	/**
-	 * Creates the store.
+	 * Creates the store, in this instance's memory only.
 	 * @param maxKeys keys held at most, strictly positive
 	 * @param executions finds an execution known to this instance by id
 	 */
 	IdempotencyKeys(int maxKeys, Function<String, Optional<GraphExecution>> executions) {
+		this(maxKeys, executions, null, (graphId) -> Duration.ZERO);
+	}
+
+	/**
+	 * Creates the store, sharing keys with other instances when executions are shared.
+	 * @param maxKeys keys held at most here, strictly positive
+	 * @param executions finds an execution known to this instance by id
+	 * @param sharing shares keys and executions with other instances, or {@code null}
+	 * @param retention how long a graph's shared keys are recorded
+	 */
+	IdempotencyKeys(int maxKeys, Function<String, Optional<GraphExecution>> executions,
+			@Nullable ExecutionSharing sharing, Function<String, Duration> retention) {
 		if (maxKeys <= 0) {
 			throw new IllegalArgumentException("maxKeys must be strictly positive but was " + maxKeys);
 		}
 		this.maxKeys = maxKeys;
 		this.executions = Objects.requireNonNull(executions, "executions");
+		this.sharing = sharing;
+		this.retention = Objects.requireNonNull(retention, "retention");
 	}
 
 	/**
@@ -53,10 +87,12 @@ final class IdempotencyKeys {
 	 * @param graphId the graph
 	 * @param key the key
 	 * @param input the request's input, compared with the first request's
-	 * @param start starts the execution when the key is new
+	 * @param start creates the execution when the key is new
 	 * @return the execution, and whether an earlier request started it
 	 * @throws IdempotencyKeyReusedException if the key started an execution with another
 	 * input
+	 * @throws SharedStoreUnavailableException if keys are shared and the shared store does
+	 * not answer
 	 */
 	IdempotentStart start(String graphId, IdempotencyKey key, Map<String, ? extends @Nullable Object> input,
 			Supplier<GraphExecution> start) {
@@ -64,6 +100,7 @@ final class IdempotencyKeys {
 		InputDigest fingerprint = InputDigest.of(input);
 		GraphExecution[] found = new GraphExecution[1];
 		boolean[] created = new boolean[1];
+		boolean[] added = new boolean[1];
 		Entry entry = this.entries.compute(scoped, (ignored, known) -> {
 			if (known != null) {
 				Optional<GraphExecution> execution = this.executions.apply(known.executionId());
@@ -75,15 +112,85 @@ final class IdempotencyKeys {
 					return known;
 				}
 			}
-			found[0] = start.get();
-			created[0] = true;
+			ExecutionSharing shared = this.sharing;
+			if (shared != null) {
+				IdempotentStart started = startShared(shared, graphId, scoped, fingerprint, start);
+				found[0] = started.execution();
+				created[0] = !started.replayed();
+			}
+			else {
+				found[0] = start.get();
+				created[0] = true;
+			}
+			added[0] = true;
 			return new Entry(found[0].executionId(), fingerprint);
 		});
-		if (created[0]) {
+		if (added[0]) {
 			this.order.add(new Keyed(scoped, entry));
 			sweep();
 		}
 		return new IdempotentStart(found[0], !created[0]);
+	}
+
+	/**
+	 * A start whose key this instance does not hold: the execution the shared record
+	 * names, else a new one, recorded unless another instance recorded one first (then
+	 * the new one is cancelled and the other returned).
+	 */
+	private IdempotentStart startShared(ExecutionSharing shared, String graphId, String scoped,
+			InputDigest fingerprint, Supplier<GraphExecution> start) {
+		ExecutionSharing.KeyedStart recorded = shared.recordedStart(scoped).orElse(null);
+		if (recorded != null) {
+			GraphExecution earlier = replay(shared, graphId, recorded, fingerprint);
+			if (earlier != null) {
+				return new IdempotentStart(earlier, true);
+			}
+		}
+		GraphExecution execution = start.get();
+		ExecutionSharing.KeyedStart mine = new ExecutionSharing.KeyedStart(execution.executionId(),
+				fingerprint.hex());
+		try {
+			ExecutionSharing.KeyedStart stale = recorded;
+			for (int attempt = 0; attempt < MAX_RECORD_ATTEMPTS; attempt++) {
+				ExecutionSharing.KeyedStart holder = shared.recordStart(scoped, mine, stale,
+						this.retention.apply(graphId));
+				if (holder.equals(mine)) {
+					return new IdempotentStart(execution, false);
+				}
+				GraphExecution earlier = replay(shared, graphId, holder, fingerprint);
+				if (earlier != null) {
+					execution.cancel(DUPLICATE);
+					return new IdempotentStart(earlier, true);
+				}
+				stale = holder;
+			}
+			throw new SharedStoreUnavailableException(
+					"The execution recorded for this Idempotency-Key could not be found",
+					new IllegalStateException("Recording the key of execution " + execution.executionId()
+							+ " failed " + MAX_RECORD_ATTEMPTS + " times"));
+		}
+		catch (RuntimeException ex) {
+			// the client learns of no execution: none may run for it
+			execution.cancel((ex instanceof IdempotencyKeyReusedException) ? DUPLICATE : UNRECORDED);
+			throw ex;
+		}
+	}
+
+	/**
+	 * The execution a shared record names, or {@code null} if no instance knows it any
+	 * more (the record is stale).
+	 * @throws IdempotencyKeyReusedException if it exists but started with another input
+	 */
+	private static @Nullable GraphExecution replay(ExecutionSharing shared, String graphId,
+			ExecutionSharing.KeyedStart recorded, InputDigest fingerprint) {
+		GraphExecution execution = shared.find(recorded.executionId()).orElse(null);
+		if (execution == null) {
+			return null;
+		}
+		if (!recorded.inputDigest().equals(fingerprint.hex())) {
+			throw new IdempotencyKeyReusedException(graphId, recorded.executionId());
+		}
+		return execution;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -44,6 +45,15 @@ final class InputDigest {
 		}
 		write(digest, input);
 		return new InputDigest(digest.digest());
+	}
+
+	/**
+	 * The digest in lower-case hex: a stable text form, for a store shared between
+	 * instances.
+	 * @return 64 hex digits
+	 */
+	String hex() {
+		return HexFormat.of().formatHex(this.value);
 	}
 
 	private static void write(MessageDigest digest, @Nullable Object value) {
