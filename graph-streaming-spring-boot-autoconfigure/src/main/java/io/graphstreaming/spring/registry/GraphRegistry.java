@@ -272,7 +272,7 @@ public class GraphRegistry {
 	public IdempotentStart create(String graphId, Map<String, ? extends @Nullable Object> input,
 			@Nullable String owner, IdempotencyKey key) {
 		executor(graphId);
-		return this.idempotencyKeys.start(graphId, key, input, () -> create(graphId, input, owner));
+		return this.idempotencyKeys.start(graphId, owner, key, input, () -> create(graphId, input, owner));
 	}
 
 	/**
@@ -295,7 +295,7 @@ public class GraphRegistry {
 		executor(graphId);
 		// started once its key is recorded: an execution that loses a race for its key to
 		// another instance's is cancelled before it runs anything
-		IdempotentStart started = this.idempotencyKeys.start(graphId, key, input,
+		IdempotentStart started = this.idempotencyKeys.start(graphId, owner, key, input,
 				() -> create(graphId, input, owner).cancelWhenUnobserved(false));
 		if (!started.replayed()) {
 			started.execution().start();

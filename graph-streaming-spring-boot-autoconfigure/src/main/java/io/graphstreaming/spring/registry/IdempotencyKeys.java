@@ -20,8 +20,9 @@ import io.graphstreaming.core.execution.GraphExecution;
  * with it starts a new one. At most {@code maxKeys} keys are held; beyond, the oldest are
  * forgotten first.
  *
- * <p>A start and a repetition racing each other are serialised per key (the map's
- * {@code compute}), so one key never starts two executions.
+ * <p>Without sharing, a start and a repetition racing each other are serialised per key
+ * (the map's {@code compute}), so one key never starts two executions. The key's scope is
+ * the client, the caller (owner), the graph, the kind of start and the header's value.
  *
  * <p>With an {@link ExecutionSharing}, the memory is a fast path in front of the shared
  * record: a key this instance does not hold is looked up there, and a new key's
@@ -85,6 +86,9 @@ final class IdempotencyKeys {
 	/**
 	 * The execution a key started, or a new one.
 	 * @param graphId the graph
+	 * @param owner who starts it (the authenticated principal's name), or {@code null}:
+	 * part of the scope, so that callers who share a client key (a tenant, an address)
+	 * never get each other's executions through a key
 	 * @param key the key
 	 * @param input the request's input, compared with the first request's
 	 * @param start creates the execution when the key is new
@@ -94,54 +98,82 @@ final class IdempotencyKeys {
 	 * @throws SharedStoreUnavailableException if keys are shared and the shared store does
 	 * not answer
 	 */
-	IdempotentStart start(String graphId, IdempotencyKey key, Map<String, ? extends @Nullable Object> input,
-			Supplier<GraphExecution> start) {
-		String scoped = key.client() + '\n' + graphId + '\n' + key.operation() + '\n' + key.value();
+	IdempotentStart start(String graphId, @Nullable String owner, IdempotencyKey key,
+			Map<String, ? extends @Nullable Object> input, Supplier<GraphExecution> start) {
+		String scoped = key.client() + '\n' + ((owner != null) ? owner : "") + '\n' + graphId + '\n'
+				+ key.operation() + '\n' + key.value();
 		InputDigest fingerprint = InputDigest.of(input);
+		ExecutionSharing shared = this.sharing;
+		if (shared != null) {
+			return startShared(shared, graphId, scoped, fingerprint, start);
+		}
 		GraphExecution[] found = new GraphExecution[1];
 		boolean[] created = new boolean[1];
-		boolean[] added = new boolean[1];
 		Entry entry = this.entries.compute(scoped, (ignored, known) -> {
-			if (known != null) {
-				Optional<GraphExecution> execution = this.executions.apply(known.executionId());
-				if (execution.isPresent()) {
-					if (!known.fingerprint().equals(fingerprint)) {
-						throw new IdempotencyKeyReusedException(graphId, known.executionId());
-					}
-					found[0] = execution.get();
-					return known;
-				}
+			GraphExecution earlier = (known != null) ? replay(graphId, known, fingerprint) : null;
+			if (earlier != null) {
+				found[0] = earlier;
+				return known;
 			}
-			ExecutionSharing shared = this.sharing;
-			if (shared != null) {
-				IdempotentStart started = startShared(shared, graphId, scoped, fingerprint, start);
-				found[0] = started.execution();
-				created[0] = !started.replayed();
-			}
-			else {
-				found[0] = start.get();
-				created[0] = true;
-			}
-			added[0] = true;
+			found[0] = start.get();
+			created[0] = true;
 			return new Entry(found[0].executionId(), fingerprint);
 		});
-		if (added[0]) {
-			this.order.add(new Keyed(scoped, entry));
-			sweep();
+		if (created[0]) {
+			remember(scoped, entry);
 		}
 		return new IdempotentStart(found[0], !created[0]);
 	}
 
 	/**
-	 * A start whose key this instance does not hold: the execution the shared record
-	 * names, else a new one, recorded unless another instance recorded one first (then
-	 * the new one is cancelled and the other returned).
+	 * The execution a key this instance remembers started, or {@code null} if the
+	 * execution is forgotten.
+	 * @throws IdempotencyKeyReusedException if it started with another input
+	 */
+	private @Nullable GraphExecution replay(String graphId, Entry known, InputDigest fingerprint) {
+		GraphExecution execution = this.executions.apply(known.executionId()).orElse(null);
+		if (execution != null && !known.fingerprint().equals(fingerprint)) {
+			throw new IdempotencyKeyReusedException(graphId, known.executionId());
+		}
+		return execution;
+	}
+
+	private void remember(String scoped, Entry entry) {
+		this.order.add(new Keyed(scoped, entry));
+		sweep();
+	}
+
+	/**
+	 * A start with shared keys. This instance's memory answers a key it holds; otherwise
+	 * the shared record decides, outside any lock of this instance (its round trips would
+	 * hold up unrelated keys): two requests racing with one key, on this instance or on
+	 * two, both reach the record, and the one that loses cancels its execution and returns
+	 * the winner's.
 	 */
 	private IdempotentStart startShared(ExecutionSharing shared, String graphId, String scoped,
 			InputDigest fingerprint, Supplier<GraphExecution> start) {
+		Entry known = this.entries.get(scoped);
+		GraphExecution earlier = (known != null) ? replay(graphId, known, fingerprint) : null;
+		if (earlier != null) {
+			return new IdempotentStart(earlier, true);
+		}
+		IdempotentStart started = startRecorded(shared, graphId, scoped, fingerprint, start);
+		Entry entry = new Entry(started.execution().executionId(), fingerprint);
+		this.entries.put(scoped, entry);
+		remember(scoped, entry);
+		return started;
+	}
+
+	/**
+	 * A start whose key this instance does not hold: the execution the shared record
+	 * names, else a new one, recorded unless another request recorded one first (then
+	 * the new one is cancelled and the other returned).
+	 */
+	private IdempotentStart startRecorded(ExecutionSharing shared, String graphId, String scoped,
+			InputDigest fingerprint, Supplier<GraphExecution> start) {
 		ExecutionSharing.KeyedStart recorded = shared.recordedStart(scoped).orElse(null);
 		if (recorded != null) {
-			GraphExecution earlier = replay(shared, graphId, recorded, fingerprint);
+			GraphExecution earlier = replayRecorded(shared, graphId, recorded, fingerprint);
 			if (earlier != null) {
 				return new IdempotentStart(earlier, true);
 			}
@@ -157,7 +189,7 @@ final class IdempotencyKeys {
 				if (holder.equals(mine)) {
 					return new IdempotentStart(execution, false);
 				}
-				GraphExecution earlier = replay(shared, graphId, holder, fingerprint);
+				GraphExecution earlier = replayRecorded(shared, graphId, holder, fingerprint);
 				if (earlier != null) {
 					execution.cancel(DUPLICATE);
 					return new IdempotentStart(earlier, true);
@@ -181,7 +213,7 @@ final class IdempotencyKeys {
 	 * more (the record is stale).
 	 * @throws IdempotencyKeyReusedException if it exists but started with another input
 	 */
-	private static @Nullable GraphExecution replay(ExecutionSharing shared, String graphId,
+	private static @Nullable GraphExecution replayRecorded(ExecutionSharing shared, String graphId,
 			ExecutionSharing.KeyedStart recorded, InputDigest fingerprint) {
 		GraphExecution execution = shared.find(recorded.executionId()).orElse(null);
 		if (execution == null) {

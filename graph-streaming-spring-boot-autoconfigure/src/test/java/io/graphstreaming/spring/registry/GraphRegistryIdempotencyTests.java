@@ -84,6 +84,21 @@ class GraphRegistryIdempotencyTests {
 	}
 
 	@Test
+	void callersWhoShareAClientKeyNeverGetEachOthersExecutionThroughAKey() {
+		IdempotencyKey key = new IdempotencyKey("tenant:acme", "executions", "1");
+		GraphExecution alices = this.registry.start("quick", Map.of(), "alice", key).execution();
+
+		IdempotentStart bobs = this.registry.start("quick", Map.of(), "bob", key);
+		IdempotentStart anonymous = this.registry.start("quick", Map.of(), null, key);
+
+		assertThat(bobs.replayed()).isFalse();
+		assertThat(bobs.execution()).isNotSameAs(alices);
+		assertThat(anonymous.replayed()).isFalse();
+		assertThat(anonymous.execution()).isNotSameAs(alices).isNotSameAs(bobs.execution());
+		assertThat(this.registry.start("quick", Map.of(), "alice", key).execution()).isSameAs(alices);
+	}
+
+	@Test
 	void repeatedKeyWithAnotherInputIsRefused() {
 		IdempotencyKey key = new IdempotencyKey("address:10.0.0.1", "executions", "k-2");
 		GraphExecution first = this.registry.start("quick", Map.of("n", 1), null, key).execution();
@@ -142,14 +157,14 @@ class GraphRegistryIdempotencyTests {
 		IdempotencyKeys keys = new IdempotencyKeys(3, this.executions::lookup);
 		List<GraphExecution> started = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			started.add(keys.start("quick", new IdempotencyKey("c", "executions", "k" + i), Map.of(),
+			started.add(keys.start("quick", null, new IdempotencyKey("c", "executions", "k" + i), Map.of(),
 					() -> this.registry.start("quick", Map.of())).execution());
 		}
 
 		assertThat(keys.size()).isEqualTo(3);
-		assertThat(keys.start("quick", new IdempotencyKey("c", "executions", "k3"), Map.of(),
+		assertThat(keys.start("quick", null, new IdempotencyKey("c", "executions", "k3"), Map.of(),
 				() -> this.registry.start("quick", Map.of())).execution()).as("the newest key").isSameAs(started.get(3));
-		IdempotentStart oldest = keys.start("quick", new IdempotencyKey("c", "executions", "k0"), Map.of(),
+		IdempotentStart oldest = keys.start("quick", null, new IdempotencyKey("c", "executions", "k0"), Map.of(),
 				() -> this.registry.start("quick", Map.of()));
 		assertThat(oldest.replayed()).as("the oldest key was forgotten").isFalse();
 		assertThat(oldest.execution()).isNotSameAs(started.get(0));

@@ -240,6 +240,12 @@ public class GraphSseHandler {
 			permit.release();
 			throw ex;
 		}
+		ExecutionJournal journal = execution.journal();
+		if (journal.head() > 0 && journal.firstRetained() > 1) {
+			// a repeated start (Idempotency-Key) of an execution whose first events are gone
+			permit.release();
+			throw new EventsExpiredException(execution.executionId(), 0, journal.firstRetained());
+		}
 		return respond(request, execution, 0, filter, permit);
 	}
 
