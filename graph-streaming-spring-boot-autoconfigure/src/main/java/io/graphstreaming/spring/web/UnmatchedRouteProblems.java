@@ -16,6 +16,7 @@ import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
 import org.springframework.web.reactive.result.view.ViewResolver;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -30,10 +31,12 @@ import reactor.core.publisher.Mono;
  * server's default error JSON: a known path with a method it does not take is a 405 with
  * {@code Allow}, anything else a 404 naming the method and path.
  *
- * <p>It acts only after every handler mapping declined the request (WebFlux then raises a
- * 404 or 405 {@link ResponseStatusException}), so it never shadows an application's own
- * routes or controllers under the base path. Ordered just before Spring Boot's error
- * handler. The table of paths is every endpoint the starter can serve; where a transport
+ * <p>It acts only on WebFlux's own "no handler" 404 (the dispatcher's, with no reason, or
+ * the static resource handler's {@link NoResourceFoundException}), raised after every
+ * handler mapping declined the request: it never shadows an application's own routes or
+ * controllers under the base path, nor rewrites a 404 or 405 one of them raised. With the
+ * endpoints at the root (an empty base path), only the endpoints' own paths are answered
+ * this way. Ordered just before Spring Boot's error handler. The table of paths is every endpoint the starter can serve; where a transport
  * is switched off, its paths still answer 405 to a method they never take, and 404 to the
  * others.
  */
@@ -88,13 +91,16 @@ public class UnmatchedRouteProblems implements WebExceptionHandler, Ordered {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-		if (!(ex instanceof ResponseStatusException status) || !isUnmatched(status.getStatusCode().value())
-				|| exchange.getResponse().isCommitted() || !isUnderBasePath(exchange)) {
+		if (!isNoHandler(ex) || exchange.getResponse().isCommitted() || !isUnderBasePath(exchange)) {
+			return Mono.error(ex);
+		}
+		Set<HttpMethod> allowed = allowedMethods(exchange);
+		if (this.basePath.isEmpty() && allowed.isEmpty()) {
+			// endpoints at the root: the rest of the application's paths are not ours
 			return Mono.error(ex);
 		}
 		ServerRequest request = ServerRequest.create(exchange, this.codecs.getReaders());
 		HttpMethod method = request.method();
-		Set<HttpMethod> allowed = allowedMethods(exchange);
 		Mono<ServerResponse> answer;
 		if (allowed.isEmpty() || allowed.contains(method)) {
 			answer = this.problems.problem(HttpStatus.NOT_FOUND,
@@ -110,8 +116,18 @@ public class UnmatchedRouteProblems implements WebExceptionHandler, Ordered {
 		return answer.flatMap((response) -> response.writeTo(exchange, new WriterContext(this.codecs)));
 	}
 
-	private static boolean isUnmatched(int status) {
-		return status == HttpStatus.NOT_FOUND.value() || status == HttpStatus.METHOD_NOT_ALLOWED.value();
+	/**
+	 * WebFlux's answer when no handler took the request: a 404 with no reason from the
+	 * dispatcher, or from the static resource handler when it matched the path but has no
+	 * such file. A 404 or 405 that a handler raised itself (an application controller's) is
+	 * left alone.
+	 */
+	private static boolean isNoHandler(Throwable ex) {
+		if (ex instanceof NoResourceFoundException) {
+			return true;
+		}
+		return ex instanceof ResponseStatusException status && status.getStatusCode().value() == 404
+				&& status.getReason() == null;
 	}
 
 	private boolean isUnderBasePath(ServerWebExchange exchange) {

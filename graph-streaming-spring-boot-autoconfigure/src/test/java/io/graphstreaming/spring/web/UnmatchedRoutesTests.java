@@ -56,6 +56,18 @@ class UnmatchedRoutesTests extends AbstractWebTransportTests {
 	}
 
 	@Test
+	void applicationRoutesUnderTheBasePathKeepTheirAnswersAndTheirOwnErrors() {
+		Reply found = send("GET", "/graphs/custom/orders/8");
+		Reply missing = send("GET", "/graphs/custom/orders/7");
+
+		assertThat(found.status()).isEqualTo(200);
+		assertThat(found.body()).isEqualTo("order 8");
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.header("Content-Type")).doesNotContain("problem+json");
+		assertThat(missing.body()).doesNotContain("No endpoint");
+	}
+
+	@Test
 	void knownRoutesStillAnswerAfterwards() {
 		send("PUT", "/graphs/demo");
 

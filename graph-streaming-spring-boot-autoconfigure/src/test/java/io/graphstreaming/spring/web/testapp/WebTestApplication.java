@@ -8,6 +8,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,6 +52,19 @@ public class WebTestApplication {
 		executor.connect("shout", "finish");
 		executor.setStartNode("greet");
 		return executor;
+	}
+
+	/**
+	 * An application route under the graphs' base path, next to the starter's: it must
+	 * keep its own answers, errors included.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> applicationOrders() {
+		return RouterFunctions.route()
+			.GET("/graphs/custom/orders/{id}", (request) -> "7".equals(request.pathVariable("id"))
+					? Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "order 7 not found"))
+					: ServerResponse.ok().bodyValue("order " + request.pathVariable("id")))
+			.build();
 	}
 
 	@Bean
