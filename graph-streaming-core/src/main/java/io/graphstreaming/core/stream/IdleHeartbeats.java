@@ -3,7 +3,7 @@ package io.graphstreaming.core.stream;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
@@ -80,21 +80,32 @@ public final class IdleHeartbeats {
 
 		private final Scheduler timer;
 
+		// field updaters, not AtomicLongs: one Silence per open stream, and idle streams
+		// are counted in thousands
+		private static final AtomicLongFieldUpdater<Silence> LAST_SENT = AtomicLongFieldUpdater
+			.newUpdater(Silence.class, "lastSent");
+
+		private static final AtomicLongFieldUpdater<Silence> REQUESTED = AtomicLongFieldUpdater
+			.newUpdater(Silence.class, "requested");
+
+		private static final AtomicLongFieldUpdater<Silence> DELIVERED = AtomicLongFieldUpdater
+			.newUpdater(Silence.class, "delivered");
+
 		/** When the last item went out; written by {@code onNext} only. */
-		private final AtomicLong lastSent;
+		private volatile long lastSent;
 
 		/** When a heartbeat was last due (sent, or dropped for want of demand). */
 		private volatile long lastDue;
 
-		private final AtomicLong requested = new AtomicLong();
+		private volatile long requested;
 
-		private final AtomicLong delivered = new AtomicLong();
+		private volatile long delivered;
 
 		Silence(long interval, Scheduler timer) {
 			this.interval = interval;
 			this.timer = timer;
 			long now = now();
-			this.lastSent = new AtomicLong(now);
+			this.lastSent = now;
 			this.lastDue = now;
 		}
 
@@ -103,13 +114,17 @@ public final class IdleHeartbeats {
 		}
 
 		private long lastActivity() {
-			return Math.max(this.lastSent.get(), this.lastDue);
+			return Math.max(this.lastSent, this.lastDue);
 		}
 
-		/** The time left until a heartbeat is due, as things stand. */
+		/**
+		 * The time left until a heartbeat is due, as things stand; never more than one
+		 * interval, so that a clock set back (the scheduler's clock may be the wall clock)
+		 * delays no heartbeat by more than that.
+		 */
 		Duration untilDue() {
 			long idle = now() - lastActivity();
-			return Duration.ofNanos(Math.max(0, this.interval - idle));
+			return Duration.ofNanos((idle < 0) ? this.interval : Math.max(0, this.interval - idle));
 		}
 
 		/**
@@ -119,22 +134,25 @@ public final class IdleHeartbeats {
 		 */
 		boolean heartbeatDue() {
 			long now = now();
-			if (now - lastActivity() < this.interval) {
+			long idle = now - lastActivity();
+			// idle < 0: the clock was set back since the last item; the timer waited a full
+			// interval (see untilDue), so a heartbeat is due
+			if (idle >= 0 && idle < this.interval) {
 				return false;
 			}
 			// also when sent: the heartbeat may reach onNext after the timer is re-armed
 			this.lastDue = now;
-			return this.requested.get() - this.delivered.get() > 0;
+			return this.requested - this.delivered > 0;
 		}
 
 		void requested(long n) {
-			this.requested.getAndUpdate((current) -> Operators.addCap(current, n));
+			Operators.addCap(REQUESTED, this, n);
 		}
 
 		void sent() {
 			// single writer: onNext calls are serialized; lazySet spares the hot path a fence
-			this.delivered.lazySet(this.delivered.get() + 1);
-			this.lastSent.lazySet(now());
+			DELIVERED.lazySet(this, this.delivered + 1);
+			LAST_SENT.lazySet(this, now());
 		}
 
 	}

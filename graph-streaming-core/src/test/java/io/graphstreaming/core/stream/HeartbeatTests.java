@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -172,6 +175,21 @@ class HeartbeatTests {
 	}
 
 	@Test
+	void aClockSetBackDelaysTheNextHeartbeatByAtMostOneInterval() {
+		VirtualTimeScheduler time = VirtualTimeScheduler.create();
+		ShiftedClock clock = new ShiftedClock(time);
+		Flux<String> items = Flux.just("event").concatWith(Flux.never());
+
+		StepVerifier.create(IdleHeartbeats.merge(items, INTERVAL, clock, () -> "heartbeat"))
+			.expectNext("event")
+			.then(() -> clock.shift(Duration.ofSeconds(-10)))
+			.then(() -> time.advanceTimeBy(INTERVAL))
+			.expectNext("heartbeat")
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
 	void optionsDecideWhetherTheDefaultOverloadSendsHeartbeats() {
 		StreamingExecutionOptions withHeartbeat = StreamingExecutionOptions.builder().withHeartbeat(INTERVAL).build();
 		// the same interval, switched off: heartbeats would show within the idle time below
@@ -209,6 +227,46 @@ class HeartbeatTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> stream.withHeartbeats(Duration.ZERO, VirtualTimeScheduler.create()))
 			.withMessage("heartbeat interval must be strictly positive but was PT0S");
+	}
+
+	/**
+	 * Virtual time whose clock ({@code now}) the test can set back, as an NTP step or a
+	 * resumed VM sets back a wall clock, while timers keep their virtual delays.
+	 */
+	private static final class ShiftedClock implements Scheduler {
+
+		private final VirtualTimeScheduler time;
+
+		private volatile long shiftNanos;
+
+		ShiftedClock(VirtualTimeScheduler time) {
+			this.time = time;
+		}
+
+		void shift(Duration by) {
+			this.shiftNanos += by.toNanos();
+		}
+
+		@Override
+		public long now(TimeUnit unit) {
+			return unit.convert(this.time.now(TimeUnit.NANOSECONDS) + this.shiftNanos, TimeUnit.NANOSECONDS);
+		}
+
+		@Override
+		public Disposable schedule(Runnable task) {
+			return this.time.schedule(task);
+		}
+
+		@Override
+		public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+			return this.time.schedule(task, delay, unit);
+		}
+
+		@Override
+		public Worker createWorker() {
+			return this.time.createWorker();
+		}
+
 	}
 
 }
