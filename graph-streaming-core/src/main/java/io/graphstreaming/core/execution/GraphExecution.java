@@ -452,18 +452,7 @@ public final class GraphExecution {
 	 * @return the entries after {@code spec.afterSequence()}
 	 */
 	public Flux<JournalEntry> entries(ConsumerSpec spec) {
-		Flux<JournalEntry> consumer = this.journal.consume(spec);
-		return new Flux<>() {
-			@Override
-			public void subscribe(CoreSubscriber<? super JournalEntry> actual) {
-				// Start only once the cursor is attached and its subscriber has had onSubscribe
-				// (and made its first request): a run that starts earlier, for example in a
-				// doOnSubscribe hook, could signal before onSubscribe and would outrun a consumer
-				// that has not requested yet.
-				consumer.subscribe(actual);
-				start();
-			}
-		};
+		return startingOnSubscribe(this.journal.consume(spec));
 	}
 
 	/**
@@ -474,10 +463,19 @@ public final class GraphExecution {
 	 * @return the entries after {@code spec.afterSequence()}, in lists
 	 */
 	public Flux<List<JournalEntry>> entryBatches(ConsumerSpec spec) {
-		Flux<List<JournalEntry>> consumer = this.journal.consumeBatches(spec);
+		return startingOnSubscribe(this.journal.consumeBatches(spec));
+	}
+
+	/**
+	 * A consumer stream that starts the execution once the consumer is attached: only
+	 * after the cursor has had its subscriber's onSubscribe (and first request), since a
+	 * run that starts earlier, for example in a doOnSubscribe hook, could signal before
+	 * onSubscribe and would outrun a consumer that has not requested yet.
+	 */
+	private <T> Flux<T> startingOnSubscribe(Flux<T> consumer) {
 		return new Flux<>() {
 			@Override
-			public void subscribe(CoreSubscriber<? super List<JournalEntry>> actual) {
+			public void subscribe(CoreSubscriber<? super T> actual) {
 				consumer.subscribe(actual);
 				start();
 			}

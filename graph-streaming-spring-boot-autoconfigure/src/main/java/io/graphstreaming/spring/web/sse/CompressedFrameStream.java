@@ -1,5 +1,6 @@
 package io.graphstreaming.spring.web.sse;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -80,17 +81,12 @@ final class CompressedFrameStream {
 	 * flushed as {@link #event} does, so the threshold still applies frame by frame.
 	 */
 	DataBuffer events(List<JournalEntry> entries) {
-		byte[][] chunks = new byte[entries.size()][];
-		int size = 0;
-		for (int i = 0; i < chunks.length; i++) {
-			chunks[i] = chunk(entries.get(i));
-			size += chunks[i].length;
+		List<DataBuffer> chunks = new ArrayList<>(entries.size());
+		for (JournalEntry entry : entries) {
+			chunks.add(this.bufferFactory.wrap(chunk(entry)));
 		}
-		DataBuffer buffer = this.bufferFactory.allocateBuffer(size);
-		for (byte[] chunk : chunks) {
-			buffer.write(chunk);
-		}
-		return buffer;
+		// one message for the server; Netty's factory joins without copying
+		return this.bufferFactory.join(chunks);
 	}
 
 	/**

@@ -54,16 +54,7 @@ final class EventFrameEncoder {
 	 * The frame of one event.
 	 */
 	DataBuffer encode(JournalEntry entry) {
-		byte[] json = entry.serialized(this.jsonWriter);
-		if (this.format == Format.NDJSON) {
-			DataBuffer buffer = this.bufferFactory.allocateBuffer(json.length + 1);
-			return buffer.write(json).write(LINE_END);
-		}
-		byte[] sequence = Long.toString(entry.sequence()).getBytes(StandardCharsets.US_ASCII);
-		byte[] typeLine = TYPE_LINES[entry.event().eventType().ordinal()];
-		DataBuffer buffer = this.bufferFactory
-			.allocateBuffer(this.idPrefix.length + sequence.length + typeLine.length + json.length + FRAME_END.length);
-		return buffer.write(this.idPrefix).write(sequence).write(typeLine).write(json).write(FRAME_END);
+		return writeFrame(this.bufferFactory.allocateBuffer(frameSize(entry)), entry);
 	}
 
 	/**
@@ -76,19 +67,21 @@ final class EventFrameEncoder {
 		}
 		DataBuffer buffer = this.bufferFactory.allocateBuffer(size);
 		for (JournalEntry entry : entries) {
-			byte[] json = entry.serialized(this.jsonWriter);
-			if (this.format == Format.NDJSON) {
-				buffer.write(json).write(LINE_END);
-			}
-			else {
-				buffer.write(this.idPrefix)
-					.write(Long.toString(entry.sequence()).getBytes(StandardCharsets.US_ASCII))
-					.write(TYPE_LINES[entry.event().eventType().ordinal()])
-					.write(json)
-					.write(FRAME_END);
-			}
+			writeFrame(buffer, entry);
 		}
 		return buffer;
+	}
+
+	private DataBuffer writeFrame(DataBuffer buffer, JournalEntry entry) {
+		byte[] json = entry.serialized(this.jsonWriter);
+		if (this.format == Format.NDJSON) {
+			return buffer.write(json).write(LINE_END);
+		}
+		return buffer.write(this.idPrefix)
+			.write(Long.toString(entry.sequence()).getBytes(StandardCharsets.US_ASCII))
+			.write(TYPE_LINES[entry.event().eventType().ordinal()])
+			.write(json)
+			.write(FRAME_END);
 	}
 
 	private int frameSize(JournalEntry entry) {
