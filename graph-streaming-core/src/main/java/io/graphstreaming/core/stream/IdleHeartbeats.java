@@ -27,7 +27,13 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class IdleHeartbeats {
 
-	private static final int PREFETCH = 32;
+	/**
+	 * The merge's queue per source. Each open stream holds two (a heap histogram of 4,000
+	 * idle SSE streams showed them at 424 bytes each with 32 slots, the largest item of a
+	 * stream's own state); eight slots keep the saving while a busy stream pays one more
+	 * request to its source every six items.
+	 */
+	private static final int PREFETCH = 8;
 
 	private IdleHeartbeats() {
 	}
