@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+
+import io.graphstreaming.spring.web.testapp.WebTestApplication;
 
 /**
  * The connect/abort cycles of the churn tests: a client starts a run of
@@ -24,6 +28,35 @@ final class Churn {
 	static final Duration CHURN_TIMEOUT = Duration.ofMinutes(5);
 
 	private Churn() {
+	}
+
+	/**
+	 * Starts the test application for a churn: a random port, short retention, no rate
+	 * limit, and spill after the first event of each run into {@code spillDirectory}, so
+	 * that files left behind show.
+	 * @param spillDirectory where segments go
+	 * @param properties more properties
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext start(Path spillDirectory, String... properties) {
+		return new SpringApplicationBuilder(WebTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "graph.streaming.journal.retention=1s",
+					"graph.streaming.web.max-executions-per-minute-per-client=1000000",
+					"graph.streaming.memory-mapped-buffers.enabled=true",
+					"graph.streaming.memory-mapped-buffers.directory=" + spillDirectory,
+					"graph.streaming.memory-mapped-buffers.file-size=64KB",
+					"graph.streaming.memory-mapped-buffers.in-memory-events=1")
+			.properties(properties)
+			.run();
+	}
+
+	/**
+	 * The port the application listens on.
+	 * @param context the running application
+	 * @return its port
+	 */
+	static int port(ConfigurableApplicationContext context) {
+		return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
 	/**

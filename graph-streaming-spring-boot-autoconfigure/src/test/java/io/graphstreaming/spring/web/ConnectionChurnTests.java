@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -20,7 +19,6 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import io.graphstreaming.core.execution.ExecutionRegistry;
-import io.graphstreaming.spring.web.testapp.WebTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,16 +59,8 @@ class ConnectionChurnTests {
 
 	@BeforeEach
 	void startApplication() {
-		this.context = new SpringApplicationBuilder(WebTestApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off",
-					"graph.streaming.execution.disconnect-policy=cancel", "graph.streaming.journal.retention=1s",
-					"graph.streaming.web.max-executions-per-minute-per-client=1000000",
-					"graph.streaming.memory-mapped-buffers.enabled=true",
-					"graph.streaming.memory-mapped-buffers.directory=" + this.spillDirectory,
-					"graph.streaming.memory-mapped-buffers.file-size=64KB",
-					"graph.streaming.memory-mapped-buffers.in-memory-events=1")
-			.run();
-		this.port = this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		this.context = Churn.start(this.spillDirectory, "graph.streaming.execution.disconnect-policy=cancel");
+		this.port = Churn.port(this.context);
 	}
 
 	@AfterEach

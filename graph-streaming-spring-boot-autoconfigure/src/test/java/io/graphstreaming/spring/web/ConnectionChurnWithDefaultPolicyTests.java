@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -28,7 +27,6 @@ import io.graphstreaming.core.execution.ExecutionStatus;
 import io.graphstreaming.core.execution.GraphExecution;
 import io.graphstreaming.spring.autoconfigure.GraphStreamingProperties;
 import io.graphstreaming.spring.registry.DisconnectPolicy;
-import io.graphstreaming.spring.web.testapp.WebTestApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,15 +62,8 @@ class ConnectionChurnWithDefaultPolicyTests {
 
 	@BeforeEach
 	void startApplication() {
-		this.context = new SpringApplicationBuilder(WebTestApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "graph.streaming.journal.retention=1s",
-					"graph.streaming.web.max-executions-per-minute-per-client=1000000",
-					"graph.streaming.memory-mapped-buffers.enabled=true",
-					"graph.streaming.memory-mapped-buffers.directory=" + this.spillDirectory,
-					"graph.streaming.memory-mapped-buffers.file-size=64KB",
-					"graph.streaming.memory-mapped-buffers.in-memory-events=1")
-			.run();
-		this.port = this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		this.context = Churn.start(this.spillDirectory);
+		this.port = Churn.port(this.context);
 	}
 
 	@AfterEach
